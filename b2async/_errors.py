@@ -151,6 +151,18 @@ class B2Error(Exception):
     #: Whether repeating the same operation may succeed.
     retryable: ClassVar[bool] = False
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take keyword-only arguments, which the default pickling cannot replay:
+        # rebuild without calling __init__ and restore the message and attributes as they were.
+        return (_rebuild_error, (type(self), self.args, self.__dict__))
+
+
+def _rebuild_error(cls: type[B2Error], args: tuple[Any, ...], state: dict[str, Any]) -> B2Error:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 # --------------------------------------------------------------------------------------------
 # Client-side errors
@@ -291,26 +303,9 @@ class B2APIError(B2Error):
             text += f" (request id {self.request_id})"
         return text
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_api_error,
-            (type(self), self.status, self.code, self.message, self.request_id, self.retry_after),
-        )
-
     def __repr__(self) -> str:
         name = type(self).__name__
         return f"{name}(status={self.status}, code={self.code!r}, message={self.message!r})"
-
-
-def _rebuild_api_error(
-    cls: type[B2APIError],
-    status: int,
-    code: str,
-    message: str,
-    request_id: str | None,
-    retry_after: float | None,
-) -> B2APIError:
-    return cls(status, code, message, request_id=request_id, retry_after=retry_after)
 
 
 class BadRequest(B2APIError):
