@@ -12,8 +12,8 @@ from typing import Any, Final
 from pydantic import Field, model_validator
 
 from b2async._models._base import B2Model
-from b2async._models._encryption import DefaultServerSideEncryption  # noqa: TC001 (pydantic resolves annotations at runtime)
-from b2async._models._retention import FileLockConfiguration  # noqa: TC001 (pydantic resolves annotations at runtime)
+from b2async._models._encryption import DefaultServerSideEncryption
+from b2async._models._retention import FileLockConfiguration
 
 __all__ = [
     "BucketList",

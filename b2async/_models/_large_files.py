@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr  # noqa: TC002 (pydantic resolves annotations at runtime)
+from pydantic import SecretStr
 
 from b2async._models._base import B2Model, Timestamp
-from b2async._models._encryption import ServerSideEncryption  # noqa: TC001 (pydantic resolves annotations at runtime)
-from b2async._models._files import FileVersion  # noqa: TC001 (pydantic resolves annotations at runtime)
+from b2async._models._encryption import ServerSideEncryption
+from b2async._models._files import FileVersion
 
 __all__ = [
     "CancelledLargeFile",

@@ -6,7 +6,7 @@ reveals it deliberately, for the request body of ``b2_set_bucket_notification_ru
 
 from __future__ import annotations
 
-from pydantic import SecretStr  # noqa: TC002 (pydantic resolves annotations at runtime)
+from pydantic import SecretStr
 
 from b2async._models._base import B2Model
 
