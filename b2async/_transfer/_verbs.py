@@ -1,0 +1,390 @@
+"""``BucketTransfers``: the upload, download and copy verbs of ``Bucket``.
+
+A mixin: ``Bucket`` provides ``self._client`` (whose ``_transfers`` is the client's
+:class:`TransferManager`), ``self.id`` and ``self.name``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from b2async._transfer._bulk import run_batch, walk_directory
+from b2async._transfer._download import DownloadTarget
+from b2async._transfer._manager import make_spec
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import AsyncIterable, Iterable
+    from contextlib import AbstractAsyncContextManager
+
+    import anyio
+
+    from b2async._models import FileVersion, Retention, SseB2, SseC
+    from b2async._transfer._download import Download
+    from b2async._transfer._manager import TransferManager
+    from b2async._transfer._progress import BatchProgress, Progress
+    from b2async._transfer._types import UploadItem, UploadOutcome, UploadResult
+
+__all__ = ["BucketTransfers"]
+
+LegalHoldValue = Literal["on", "off"]
+
+
+class BucketTransfers:
+    """Uploads, downloads and server-side copies inside one bucket."""
+
+    _client: Any
+    id: str
+    name: str
+
+    @property
+    def _transfers(self) -> TransferManager:
+        manager: TransferManager = self._client._transfers
+        return manager
+
+    # ------------------------------------------------------------------ uploads
+
+    async def upload_bytes(
+        self,
+        data: bytes | bytearray | memoryview,
+        file_name: str,
+        *,
+        content_type: str | None = None,
+        file_info: dict[str, str] | None = None,
+        sse: SseB2 | SseC | None = None,
+        retention: Retention | None = None,
+        legal_hold: LegalHoldValue | None = None,
+        progress: Progress | None = None,
+    ) -> FileVersion:
+        """Upload bytes in memory as ``file_name``.
+
+        The bytes are hashed up front (no I/O: they are in memory) and sent as one buffer
+        with the digest in the header. Data above the large-file threshold is uploaded as a
+        large file, its parts sliced from memory.
+        """
+        return await self.upload_file(
+            data if isinstance(data, bytes) else bytes(data),
+            file_name,
+            content_type=content_type,
+            file_info=file_info,
+            sse=sse,
+            retention=retention,
+            legal_hold=legal_hold,
+            progress=progress,
+        )
+
+    async def upload_file(
+        self,
+        source: Any,
+        file_name: str,
+        *,
+        content_type: str | None = None,
+        file_info: dict[str, str] | None = None,
+        progress: Progress | None = None,
+        sse: SseB2 | SseC | None = None,
+        retention: Retention | None = None,
+        legal_hold: LegalHoldValue | None = None,
+        large_file_sha1: bool = True,
+        resume: bool = False,
+        part_size: int | None = None,
+        parts_in_flight: int = 4,
+        large_file_threshold: int | None = None,
+    ) -> FileVersion:
+        """Upload ``source`` as ``file_name``, reading every byte once.
+
+        Args:
+            source: bytes; a path (``str`` or ``os.PathLike``); a binary file object
+                (seekable or not); or an async iterable of bytes of unknown length.
+            file_name: the B2 file name.
+            content_type: the MIME type; ``None`` lets B2 pick from the extension.
+            file_info: custom file info (validated before any request).
+            progress: a :class:`ProgressListener` or a callable taking
+                :class:`ProgressEvent`.
+            sse: :class:`SseB2` or :class:`SseC`.
+            retention: Object Lock retention for the new file.
+            legal_hold: ``"on"`` / ``"off"``.
+            large_file_sha1: for a seekable source uploaded as a large file, compute the
+                whole-file SHA-1 first (one extra sequential read) and store it as the
+                ``large_file_sha1`` file info, so downloads can be verified.
+            resume: continue a matching unfinished large file (and leave it unfinished,
+                rather than cancelled, if this upload fails).
+            part_size: bytes per part (default: the account's ``recommendedPartSize``,
+                grown to stay within 10,000 parts).
+            parts_in_flight: parts of this file uploading at once.
+            large_file_threshold: sizes above this are uploaded as large files (default and
+                minimum: the part size).
+
+        Returns:
+            The uploaded file version.
+        """
+        result = await self.upload_file_result(
+            source,
+            file_name,
+            content_type=content_type,
+            file_info=file_info,
+            progress=progress,
+            sse=sse,
+            retention=retention,
+            legal_hold=legal_hold,
+            large_file_sha1=large_file_sha1,
+            resume=resume,
+            part_size=part_size,
+            parts_in_flight=parts_in_flight,
+            large_file_threshold=large_file_threshold,
+        )
+        return result.file_version
+
+    async def upload_file_result(
+        self,
+        source: Any,
+        file_name: str,
+        *,
+        content_type: str | None = None,
+        file_info: dict[str, str] | None = None,
+        progress: Progress | None = None,
+        sse: SseB2 | SseC | None = None,
+        retention: Retention | None = None,
+        legal_hold: LegalHoldValue | None = None,
+        large_file_sha1: bool = True,
+        resume: bool = False,
+        part_size: int | None = None,
+        parts_in_flight: int = 4,
+        large_file_threshold: int | None = None,
+        limiter: anyio.CapacityLimiter | None = None,
+    ) -> UploadResult:
+        """Like :meth:`upload_file`, returning an :class:`UploadResult` (file version,
+        whole-file SHA-1 computed while reading, size)."""
+        spec = make_spec(
+            self.id,
+            file_name,
+            content_type=content_type,
+            file_info=file_info,
+            sse=sse,
+            retention=retention,
+            legal_hold=legal_hold,
+        )
+        return await self._transfers.upload(
+            spec,
+            source,
+            progress=progress,
+            large_file_sha1=large_file_sha1,
+            resume=resume,
+            part_size=part_size,
+            parts_in_flight=parts_in_flight,
+            large_file_threshold=large_file_threshold,
+            limiter=limiter,
+        )
+
+    async def upload_stream(
+        self,
+        stream: AsyncIterable[bytes],
+        file_name: str,
+        **kwargs: Any,
+    ) -> FileVersion:
+        """Upload an async iterable of bytes of unknown length (see :meth:`upload_file`).
+
+        Use :meth:`upload_stream_result` to also get the stream's whole-file SHA-1.
+        """
+        return (await self.upload_stream_result(stream, file_name, **kwargs)).file_version
+
+    async def upload_stream_result(
+        self,
+        stream: AsyncIterable[bytes],
+        file_name: str,
+        **kwargs: Any,
+    ) -> UploadResult:
+        """Upload a stream; the result carries the whole-file SHA-1 computed while reading."""
+        if not hasattr(stream, "__aiter__"):
+            raise TypeError("upload_stream needs an async iterable of bytes")
+        return await self.upload_file_result(stream, file_name, **kwargs)
+
+    async def upload_many(
+        self,
+        items: Iterable[Any] | AsyncIterable[Any],
+        *,
+        concurrency: int = 16,
+        fail_fast: bool = False,
+        progress: Progress | None = None,
+        **options: Any,
+    ) -> list[UploadOutcome]:
+        """Upload many files at once, with a result per item.
+
+        Args:
+            items: ``(source, file_name)`` pairs or :class:`UploadItem` s, from an iterable
+                or an async iterable (consumed lazily).
+            concurrency: upload requests in flight for the whole batch (small files and
+                parts of large files together).
+            fail_fast: stop at the first failure and raise it (default: record it in that
+                item's outcome and carry on).
+            progress: receives every file's events, each with the batch totals attached
+                (:attr:`ProgressEvent.batch`).
+            **options: passed to :meth:`upload_file` for every item (e.g. ``sse``,
+                ``part_size``, ``large_file_sha1``).
+
+        Returns:
+            One :class:`UploadOutcome` per item, in input order.
+        """
+
+        async def upload_one(
+            item: UploadItem, limiter: anyio.CapacityLimiter, batch: BatchProgress
+        ) -> FileVersion:
+            result = await self.upload_file_result(
+                item.source,
+                item.file_name,
+                content_type=item.content_type,
+                file_info=item.file_info,
+                progress=batch,
+                limiter=limiter,
+                **options,
+            )
+            return result.file_version
+
+        return await run_batch(
+            items, upload_one, concurrency=concurrency, fail_fast=fail_fast, progress=progress
+        )
+
+    async def upload_directory(
+        self,
+        path: str | os.PathLike[str],
+        prefix: str = "",
+        *,
+        concurrency: int = 16,
+        fail_fast: bool = False,
+        progress: Progress | None = None,
+        **options: Any,
+    ) -> list[UploadOutcome]:
+        """Upload every file under ``path`` as ``prefix`` + its relative path (``/``-separated).
+
+        The tree is walked lazily (one thread hop per directory); see :meth:`upload_many`.
+        """
+        return await self.upload_many(
+            walk_directory(path, prefix),
+            concurrency=concurrency,
+            fail_fast=fail_fast,
+            progress=progress,
+            **options,
+        )
+
+    # ------------------------------------------------------------------ downloads
+
+    def download(
+        self,
+        file_name: str,
+        *,
+        range: tuple[int, int] | None = None,
+        sse: SseC | None = None,
+        progress: Progress | None = None,
+    ) -> AbstractAsyncContextManager[Download]:
+        """Open a streaming download of the newest version of ``file_name``.
+
+        ``async with bucket.download(name) as dl:`` gives ``dl.file_version`` and
+        ``dl.aiter_bytes()``, which verifies the SHA-1 of a whole file as it streams (raising
+        :class:`ChecksumMismatch` at the end) and the length of any download
+        (:class:`TruncatedDownload`).
+        """
+        target = DownloadTarget.by_name(self.name, file_name)
+        return self._transfers.open(target, range=range, sse=sse, progress=progress)
+
+    def download_by_id(
+        self,
+        file_id: str,
+        *,
+        range: tuple[int, int] | None = None,
+        sse: SseC | None = None,
+        progress: Progress | None = None,
+    ) -> AbstractAsyncContextManager[Download]:
+        """Open a streaming download of one file version (see :meth:`download`)."""
+        target = DownloadTarget.by_id(file_id)
+        return self._transfers.open(target, range=range, sse=sse, progress=progress)
+
+    async def download_bytes(
+        self,
+        file_name: str,
+        *,
+        range: tuple[int, int] | None = None,
+        sse: SseC | None = None,
+        progress: Progress | None = None,
+    ) -> bytes:
+        """The content of ``file_name`` (verified when whole; length-checked when ranged)."""
+        target = DownloadTarget.by_name(self.name, file_name)
+        return await self._transfers.read(target, range=range, sse=sse, progress=progress)
+
+    async def download_bytes_by_id(
+        self,
+        file_id: str,
+        *,
+        range: tuple[int, int] | None = None,
+        sse: SseC | None = None,
+    ) -> bytes:
+        """The content of one file version (verified when whole)."""
+        return await self._transfers.read(DownloadTarget.by_id(file_id), range=range, sse=sse)
+
+    async def download_to_file(
+        self,
+        file_name: str,
+        path: str | os.PathLike[str],
+        *,
+        segments: int = 4,
+        progress: Progress | None = None,
+        sse: SseC | None = None,
+    ) -> FileVersion:
+        """Download ``file_name`` into ``path``: parallel ranged segments, verified against
+        the SHA-1 B2 (or ``large_file_sha1``) holds, written to a temporary file in the same
+        directory and renamed over ``path`` only once verified."""
+        target = DownloadTarget.by_name(self.name, file_name)
+        return await self._transfers.download_to_file(
+            target, path, segments=segments, progress=progress, sse=sse
+        )
+
+    async def download_to_file_by_id(
+        self,
+        file_id: str,
+        path: str | os.PathLike[str],
+        *,
+        segments: int = 4,
+        progress: Progress | None = None,
+        sse: SseC | None = None,
+    ) -> FileVersion:
+        """Like :meth:`download_to_file`, for one file version."""
+        return await self._transfers.download_to_file(
+            DownloadTarget.by_id(file_id), path, segments=segments, progress=progress, sse=sse
+        )
+
+    # ------------------------------------------------------------------ copies
+
+    async def copy_file(
+        self,
+        source_file_id: str,
+        file_name: str,
+        *,
+        destination_bucket_id: str | None = None,
+        range: tuple[int, int] | None = None,
+        metadata_directive: Literal["COPY", "REPLACE"] = "COPY",
+        content_type: str | None = None,
+        file_info: dict[str, str] | None = None,
+        source_sse: SseC | None = None,
+        sse: SseB2 | SseC | None = None,
+        retention: Retention | None = None,
+        legal_hold: LegalHoldValue | None = None,
+        parts_in_flight: int = 4,
+    ) -> FileVersion:
+        """Copy a file version server-side (into this bucket unless
+        ``destination_bucket_id`` says otherwise).
+
+        Results over 5 GB (or when B2 answers ``source_too_large``) are copied part by part
+        into a large file.
+        """
+        return await self._transfers.copy(
+            source_file_id,
+            file_name,
+            destination_bucket_id=destination_bucket_id or self.id,
+            range_=range,
+            metadata_directive=metadata_directive,
+            content_type=content_type,
+            file_info=file_info,
+            source_sse=source_sse,
+            sse=sse,
+            retention=retention,
+            legal_hold=legal_hold,
+            parts_in_flight=parts_in_flight,
+        )
