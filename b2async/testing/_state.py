@@ -16,7 +16,7 @@ from b2async.testing._ids import IdFactory, file_id, parse_file_id
 from b2async.testing._index import BucketIndex
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
 # b2sdk's ALL_CAPABILITIES, which matches the current docs (spec 3.1).
 ALL_CAPABILITIES: tuple[str, ...] = (
@@ -29,9 +29,20 @@ ALL_CAPABILITIES: tuple[str, ...] = (
 )  # fmt: skip
 
 ACCOUNT_TOKEN_LIFETIME = 24 * 3600.0
-_EMPTY_SHA1 = hashlib.sha1().hexdigest()
-_EMPTY_MD5 = hashlib.md5().hexdigest()
 UPLOAD_TOKEN_LIFETIME = 24 * 3600.0
+
+
+def chunk_digests(chunks: Iterable[bytes]) -> tuple[str, str]:
+    """Hex SHA-1 and MD5 of stored chunks, hashed one chunk at a time (never joined).
+
+    Copies, copied parts and direct inserts all describe content that is already stored as a
+    chunk list; hashing it in place keeps a multi-GB copy to one pass and no extra memory.
+    """
+    sha1, md5 = hashlib.sha1(), hashlib.md5()
+    for chunk in chunks:
+        sha1.update(chunk)
+        md5.update(chunk)
+    return sha1.hexdigest(), md5.hexdigest()
 
 
 @dataclass
@@ -301,14 +312,8 @@ class State:
         chunks = chunks if chunks is not None else []
         if content_length is None:
             content_length = sum(len(c) for c in chunks)
-        if action == "upload" and content_sha1 is None and not chunks:
-            content_sha1, content_md5 = _EMPTY_SHA1, _EMPTY_MD5
-        elif action == "upload" and content_sha1 is None:
-            sha1, md5 = hashlib.sha1(), hashlib.md5()
-            for chunk in chunks:
-                sha1.update(chunk)
-                md5.update(chunk)
-            content_sha1, content_md5 = sha1.hexdigest(), md5.hexdigest()
+        if action == "upload" and content_sha1 is None:
+            content_sha1, content_md5 = chunk_digests(chunks)
         seq = self.next_seq()
         now_ms = self.now_ms()
         version = StoredVersion(

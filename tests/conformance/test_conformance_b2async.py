@@ -219,6 +219,23 @@ async def test_failed_resumable_upload_is_listed_then_resumed(
     assert [v async for v in bucket.list_unfinished_large_files()] == []
 
 
+async def test_failed_upload_without_resume_cancels_its_unfinished_file(
+    bucket: Bucket, emulator: B2Emulator, tmp_path: Path
+) -> None:
+    source = tmp_path / "cancel.bin"
+    source.write_bytes(payload(40_000, seed=13))
+    emulator.faults.clear()
+    emulator.faults.add("b2_upload_part", Fault.error(400, "bad_request"), after=2)
+    cancels_before = emulator.calls["b2_cancel_large_file"]
+    with pytest.raises(BadRequest):
+        await bucket.upload_file(source, "cancel/big.bin", parts_in_flight=1)
+    emulator.faults.clear()
+    # The started file was cancelled by b2async (b2_cancel_large_file), so nothing is listed.
+    assert emulator.calls["b2_cancel_large_file"] - cancels_before == 1
+    assert [v async for v in bucket.list_unfinished_large_files()] == []
+    assert await names(bucket, prefix="cancel/") == []
+
+
 async def test_download_authorization_for_a_private_bucket(bucket: Bucket, realm: str) -> None:
     shared = payload(777, seed=7)
     await bucket.upload_bytes(shared, "shared/doc.bin")

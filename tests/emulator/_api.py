@@ -13,6 +13,16 @@ if TYPE_CHECKING:
     from b2async.testing import B2Emulator
 
 
+# A valid event-notification rule (spec: b2_set_bucket_notification_rules).
+RULE = {
+    "name": "ruleOne",
+    "eventTypes": ["b2:ObjectCreated:*"],
+    "isEnabled": True,
+    "objectNamePrefix": "logs/",
+    "targetConfiguration": {"targetType": "webhook", "url": "https://example.com/hook"},
+}
+
+
 def sha1(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 

@@ -148,9 +148,11 @@ async def test_download_authorization_by_header_and_query(api: Api) -> None:
         headers={"Authorization": token},
     )
     assert_error(by_id, 401, "unauthorized")
-    api.emu.advance_clock(61)
+    api.emu.advance_clock(59)
+    assert (await api.http.get(_url(api), params={"Authorization": token})).content == DATA
+    api.emu.advance_clock(2)
     response = await api.http.get(_url(api), params={"Authorization": token})
-    assert response.status_code == 401
+    assert_error(response, 401, "expired_auth_token")
 
 
 async def test_download_authorization_limits(api: Api) -> None:

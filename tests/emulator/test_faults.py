@@ -95,3 +95,99 @@ async def test_test_mode_header_force_cap_exceeded(api: Api) -> None:
         json={"accountId": api.account_id},
     )
     assert_error(response, 403, "transaction_cap_exceeded")
+
+
+async def _statuses(emu: B2Emulator, calls: int) -> list[int]:
+    """Authorize, then call ``b2_list_buckets`` ``calls`` times; return the statuses."""
+    async with emu.http_client() as http:
+        api = Api(emu, http)
+        assert (await api.authorize()).status_code == 200
+        return [
+            (await api.post("b2_list_buckets", accountId=api.account_id)).status_code
+            for _ in range(calls)
+        ]
+
+
+async def test_probability_faults_are_seeded_over_http() -> None:
+    runs = []
+    for seed in (5, 5, 6):
+        emu = B2Emulator(seed=seed)
+        emu.faults.add("b2_list_buckets", Fault.error(503), probability=0.5)
+        statuses = await _statuses(emu, 40)
+        # Every failure is recorded, and call counts include the failed calls.
+        assert statuses.count(503) == len(emu.faults.injected_into("b2_list_buckets"))
+        assert emu.calls["b2_list_buckets"] == 40
+        runs.append(statuses)
+    assert runs[0] == runs[1]  # same seed, same faults
+    assert runs[0] != runs[2]  # another seed, other faults
+    assert 5 < runs[0].count(503) < 35
+
+
+async def test_exact_count_after_some_calls() -> None:
+    emu = B2Emulator()
+    emu.faults.add("b2_list_buckets", Fault.error(500), times=3, after=2)
+    assert await _statuses(emu, 8) == [200, 200, 500, 500, 500, 200, 200, 200]
+    assert not emu.faults.pending
+
+
+async def test_test_mode_fail_some_uploads_in_process(api: Api, emu: B2Emulator) -> None:
+    bucket_id = await api.bucket()
+    statuses = []
+    for i in range(6):
+        response = await api.upload_raw(
+            bucket_id, f"f{i}", b"x", headers={"X-Bz-Test-Mode": "fail_some_uploads"}
+        )
+        statuses.append(response.status_code)
+        if response.status_code != 200:
+            assert_error(response, 503, "service_unavailable")
+    assert statuses == [200, 200, 503] * 2
+    assert [v.file_name for v in emu.file_versions(bucket_id)] == ["f0", "f1", "f3", "f4"]
+
+
+async def test_test_mode_expire_some_tokens_in_process(api: Api) -> None:
+    statuses = []
+    for _ in range(6):
+        response = await api.http.post(
+            f"{api.api_url}/b2api/v3/b2_list_buckets",
+            headers={
+                "Authorization": api.token,
+                "X-Bz-Test-Mode": "expire_some_account_authorization_tokens",
+            },
+            json={"accountId": api.account_id},
+        )
+        statuses.append(response.status_code)
+        if response.status_code == 401:
+            assert_error(response, 401, "expired_auth_token")
+            assert (await api.authorize()).status_code == 200
+    assert statuses == [200, 200, 401] * 2
+
+
+async def test_injectable_clock_drives_timestamps_and_expiry() -> None:
+    now = [1_700_000_000.0]
+    emu = B2Emulator(clock=lambda: now[0])
+    bucket_id = emu.create_bucket("clock-bucket")
+    async with emu.http_client() as http:
+        api = Api(emu, http)
+        assert (await api.authorize()).status_code == 200
+        uploaded = await api.upload(bucket_id, "t.txt")
+        assert uploaded["uploadTimestamp"] == 1_700_000_000_000
+        now[0] += 24 * 3600 - 1
+        await api.ok("b2_list_buckets", accountId=api.account_id)
+        now[0] += 1  # account tokens live exactly 24 hours on this clock
+        await api.fails("b2_list_buckets", 401, "expired_auth_token", accountId=api.account_id)
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(500, "internal_error"), (503, "service_unavailable"), (408, "request_timeout")],
+)
+async def test_status_faults_answer_b2_error_bodies(
+    api: Api, emu: B2Emulator, status: int, code: str
+) -> None:
+    bucket_id = await api.bucket()
+    emu.faults.add("b2_list_file_names", Fault.error(status), times=1)
+    response = await api.post("b2_list_file_names", bucketId=bucket_id)
+    assert_error(response, status, code)
+    assert "retry-after" not in response.headers
+    assert (await api.ok("b2_list_file_names", bucketId=bucket_id))["files"] == []
+    assert emu.calls["b2_list_file_names"] == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ._api import Api, sha1
@@ -172,3 +174,31 @@ async def test_bucket_default_retention_applies_to_new_files(api: Api) -> None:
     api.emu.advance_clock(2 * 86_400 + 1)
     await api.authorize()
     await api.ok("b2_delete_file_version", fileName="kept", fileId=body["fileId"])
+
+
+_FILE_ID = re.compile(
+    r"^4_z(?P<bucket>[0-9a-f]{24})_f(?P<kind>[12])[0-9a-f]{15}_d\d{8}_m\d{6}"
+    r"_c002_v0001\d{3}_t\d{4}_u0\d{13}$"
+)
+
+
+async def test_file_ids_have_b2_shape_and_are_unique(api: Api) -> None:
+    bucket_id = await api.bucket()
+    ids = [(await api.upload(bucket_id, "same", b"x"))["fileId"] for _ in range(30)]
+    ids.append((await api.ok("b2_hide_file", bucketId=bucket_id, fileName="same"))["fileId"])
+    ids.append((await api.ok("b2_copy_file", sourceFileId=ids[0], fileName="c"))["fileId"])
+    large = await api.ok(
+        "b2_start_large_file", bucketId=bucket_id, fileName="L", contentType="text/plain"
+    )
+    # Every id is in B2's layout, names its bucket, and the clock did not move: ids still differ.
+    assert len(set([*ids, large["fileId"]])) == len(ids) + 1
+    for file_id in ids:
+        match = _FILE_ID.match(file_id)
+        assert match is not None, file_id
+        assert (match["bucket"], match["kind"]) == (bucket_id, "1")
+    match = _FILE_ID.match(large["fileId"])
+    assert match is not None
+    assert match["kind"] == "2"
+    # The newest version is listed first: ids order versions of one name.
+    listed = await api.ok("b2_list_file_versions", bucketId=bucket_id, prefix="same")
+    assert [f["fileId"] for f in listed["files"]] == ids[30::-1]

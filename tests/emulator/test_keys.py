@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ._api import RULE
+
 if TYPE_CHECKING:
     from ._api import Api
 
@@ -89,15 +91,6 @@ async def test_list_keys_paging(api: Api) -> None:
     )
     assert [k["applicationKeyId"] for k in body["keys"]] == ids[2:]
     assert body["nextApplicationKeyId"] is None
-
-
-RULE = {
-    "name": "ruleOne",
-    "eventTypes": ["b2:ObjectCreated:*"],
-    "isEnabled": True,
-    "objectNamePrefix": "logs/",
-    "targetConfiguration": {"targetType": "webhook", "url": "https://example.com/hook"},
-}
 
 
 async def test_notification_rules_roundtrip(api: Api) -> None:

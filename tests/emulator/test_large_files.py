@@ -176,3 +176,28 @@ async def test_sse_c_large_file_parts_need_the_key(api: Api) -> None:
     )  # fmt: skip
     assert response.status_code == 200  # type: ignore[attr-defined]
     assert response.json()["serverSideEncryption"]["mode"] == "SSE-C"  # type: ignore[attr-defined]
+
+
+async def test_copy_part_source_is_checked_like_copy_file(api: Api) -> None:
+    bucket_id = await api.bucket()
+    outside = await api.upload(bucket_id, "b/src", b"s" * 150)
+    inside = await api.upload(bucket_id, "a/src", b"i" * 150)
+    key_id, key = api.emu.create_key(
+        ["listFiles", "readFiles", "writeFiles"], bucket_ids=[bucket_id], name_prefix="a/"
+    )
+    assert (await api.authorize(key_id, key)).status_code == 200
+    file_id = (await _start(api, bucket_id, "a/big"))["fileId"]
+    # A name-prefix-restricted key may not read a source outside its prefix, even into a part.
+    for endpoint, extra in (
+        ("b2_copy_part", {"largeFileId": file_id, "partNumber": 1}),
+        ("b2_copy_file", {"fileName": "a/copy"}),
+    ):
+        await api.fails(endpoint, 401, "unauthorized", sourceFileId=outside["fileId"], **extra)
+    part = await api.ok(
+        "b2_copy_part", sourceFileId=inside["fileId"], largeFileId=file_id, partNumber=1
+    )
+    assert part["contentSha1"] == sha1(b"i" * 150)
+    await api.fails(
+        "b2_copy_part", 400, "bad_request",
+        sourceFileId="nonsense", largeFileId=file_id, partNumber=2,
+    )  # fmt: skip

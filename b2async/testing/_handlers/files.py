@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from b2async.testing._checks import (
@@ -17,11 +16,12 @@ from b2async.testing._checks import (
 from b2async.testing._handlers.ranges import parse_json_range, slice_chunks
 from b2async.testing._ids import parse_file_id
 from b2async.testing._render import version_json
-from b2async.testing._state import DownloadAuth, StoredVersion
+from b2async.testing._state import DownloadAuth, StoredVersion, chunk_digests
 from b2async.testing._wire import ApiError, bad_request
 
 if TYPE_CHECKING:
     from b2async.testing._call import Call
+    from b2async.testing._state import Bucket
 
 MAX_COPY = 5_000_000_000
 MAX_DOWNLOAD_AUTH = 604_800
@@ -45,6 +45,41 @@ def _version(call: Call, file_id: str) -> StoredVersion:
     return version
 
 
+def copy_source(call: Call) -> StoredVersion:
+    """The ``sourceFileId`` of ``b2_copy_file`` / ``b2_copy_part``, checked as B2 checks it.
+
+    It must be an uploaded version in a bucket (and under a name prefix) the key may use;
+    a private source also needs ``readFiles``, and an SSE-C source needs its key
+    (``sourceServerSideEncryption``) whatever the destination.
+    """
+    source = _version(call, call.params.req("sourceFileId"))
+    if source.action != "upload":
+        raise ApiError(404, "not_found", f"File not present: {source.file_id}")
+    if call.state.buckets[source.bucket_id].bucket_type != "allPublic":
+        call.require("readFiles")
+    call.check_name(source.file_name)
+    require_sse_c_json(source.sse, call.params.obj("sourceServerSideEncryption"))
+    return source
+
+
+def lock_params(call: Call, bucket: Bucket) -> tuple[str | None, int | None, str | None]:
+    """``fileRetention`` and ``legalHold`` of a copy or a started large file.
+
+    Returns ``(retention mode, retain-until ms, legal hold)``; each needs a file-lock bucket
+    and, when set, its write capability (``writeFileRetentions`` / ``writeFileLegalHolds``).
+    """
+    retention = call.params.obj("fileRetention") or {}
+    mode, until = retention_values(
+        retention.get("mode"), retention.get("retainUntilTimestamp"), bucket, call.state.now_ms()
+    )
+    if mode is not None:
+        call.require("writeFileRetentions")
+    legal_hold = legal_hold_value(call.params.text("legalHold"), bucket)
+    if legal_hold is not None:
+        call.require("writeFileLegalHolds")
+    return mode, until, legal_hold
+
+
 def _named_version(call: Call) -> StoredVersion:
     """The version named by ``fileId`` + ``fileName`` (both must match)."""
     file_id = call.params.req("fileId")
@@ -55,6 +90,16 @@ def _named_version(call: Call) -> StoredVersion:
     call.bucket(version.bucket_id)
     call.check_name(file_name)
     return version
+
+
+def _locked_version(call: Call, capability: str) -> tuple[StoredVersion, Bucket]:
+    """The named version and its bucket, for retention/legal-hold changes (file lock only)."""
+    call.require(capability)
+    version = _named_version(call)
+    bucket = call.state.buckets[version.bucket_id]
+    if not bucket.file_lock_enabled:
+        raise bad_request("The bucket is not file lock enabled", "bucket_missing_file_lock")
+    return version, bucket
 
 
 async def get_file_info(call: Call) -> dict[str, Any]:
@@ -76,7 +121,7 @@ async def hide_file(call: Call) -> dict[str, Any]:
         raise bad_request(f"File not present: {name}", "no_such_file")
     if current.action == "hide":
         raise bad_request(f"File already hidden: {name}", "already_hidden")
-    empty_sha1, empty_md5 = hashlib.sha1().hexdigest(), hashlib.md5().hexdigest()
+    empty_sha1, empty_md5 = chunk_digests(())
     # Live B2 reports the digests of empty content for hide markers (spec 17).
     version = call.state.add_version(
         bucket,
@@ -118,13 +163,7 @@ async def copy_file(call: Call) -> dict[str, Any]:
     """Server-side copy (COPY or REPLACE metadata, optional range); response action "copy"."""
     call.require("writeFiles")
     params = call.params
-    source = _version(call, params.req("sourceFileId"))
-    if source.action != "upload":
-        raise ApiError(404, "not_found", f"File not present: {source.file_id}")
-    source_bucket = call.state.buckets[source.bucket_id]
-    if source_bucket.bucket_type != "allPublic":
-        call.require("readFiles")
-    call.check_name(source.file_name)
+    source = copy_source(call)
     destination_id = params.text("destinationBucketId") or source.bucket_id
     bucket = call.bucket(destination_id)
     name = check_file_name(params.req("fileName"))
@@ -145,20 +184,11 @@ async def copy_file(call: Call) -> dict[str, Any]:
         info = info_param or {}
     else:
         raise bad_request(f"Invalid metadataDirective: {directive}")
-    require_sse_c_json(source.sse, params.obj("sourceServerSideEncryption"))
     sse = sse_from_json(params.obj("destinationServerSideEncryption"), bucket)
     info = check_file_info(
         info, file_name=name, strict=sse.mode is not None or bucket.file_lock_enabled
     )
-    retention = params.obj("fileRetention") or {}
-    mode, until = retention_values(
-        retention.get("mode"), retention.get("retainUntilTimestamp"), bucket, call.state.now_ms()
-    )
-    if mode is not None:
-        call.require("writeFileRetentions")
-    legal_hold = legal_hold_value(params.text("legalHold"), bucket)
-    if legal_hold is not None:
-        call.require("writeFileLegalHolds")
+    mode, until, legal_hold = lock_params(call, bucket)
     if source.content_length == 0 and params.text("range") is None:
         chunks: list[bytes] = []
         length = 0
@@ -168,17 +198,14 @@ async def copy_file(call: Call) -> dict[str, Any]:
         if length > MAX_COPY:
             raise bad_request(f"Copy source too big: {length}", "source_too_large")
         chunks = slice_chunks(source.chunks, first, last + 1)
-    sha1, md5 = hashlib.sha1(), hashlib.md5()
-    for chunk in chunks:
-        sha1.update(chunk)
-        md5.update(chunk)
+    content_sha1, content_md5 = chunk_digests(chunks)
     version = call.state.add_version(
         bucket,
         name,
         chunks=chunks,
         content_type=content_type,
-        content_sha1=sha1.hexdigest(),
-        content_md5=md5.hexdigest(),
+        content_sha1=content_sha1,
+        content_md5=content_md5,
         content_length=length,
         file_info=info,
         sse=sse,
@@ -191,11 +218,7 @@ async def copy_file(call: Call) -> dict[str, Any]:
 
 async def update_file_retention(call: Call) -> dict[str, Any]:
     """Set/extend retention; compliance only extends; governance changes need bypass."""
-    call.require("writeFileRetentions")
-    version = _named_version(call)
-    bucket = call.state.buckets[version.bucket_id]
-    if not bucket.file_lock_enabled:
-        raise bad_request("The bucket is not file lock enabled", "bucket_missing_file_lock")
+    version, bucket = _locked_version(call, "writeFileRetentions")
     retention = call.params.obj("fileRetention")
     if retention is None:
         raise bad_request("required field fileRetention is missing")
@@ -215,10 +238,8 @@ async def update_file_retention(call: Call) -> dict[str, Any]:
         and (new_mode != "compliance" or shortened)
     ):
         raise ApiError(403, "access_denied", "compliance retention can only be extended")
-    if active and version.retention_mode == "governance" and not bypass:
-        shortening = new_mode is None or (new_until or 0) < (version.retention_until or 0)
-        if shortening:
-            raise ApiError(403, "access_denied", "governance retention needs bypassGovernance")
+    if active and version.retention_mode == "governance" and not bypass and shortened:
+        raise ApiError(403, "access_denied", "governance retention needs bypassGovernance")
     version.retention_mode, version.retention_until = new_mode, new_until
     return {
         "fileId": version.file_id,
@@ -229,11 +250,7 @@ async def update_file_retention(call: Call) -> dict[str, Any]:
 
 async def update_file_legal_hold(call: Call) -> dict[str, Any]:
     """Turn a version's legal hold on or off."""
-    call.require("writeFileLegalHolds")
-    version = _named_version(call)
-    bucket = call.state.buckets[version.bucket_id]
-    if not bucket.file_lock_enabled:
-        raise bad_request("The bucket is not file lock enabled", "bucket_missing_file_lock")
+    version, bucket = _locked_version(call, "writeFileLegalHolds")
     value = legal_hold_value(call.params.req("legalHold"), bucket)
     version.legal_hold = value
     return {"fileId": version.file_id, "fileName": version.file_name, "legalHold": value}

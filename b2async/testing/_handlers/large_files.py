@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from b2async.testing._checks import (
     auto_content_type,
     check_file_info,
     check_file_name,
-    legal_hold_value,
     require_sse_c_json,
-    retention_values,
     sse_from_json,
 )
+from b2async.testing._handlers.files import copy_source, lock_params
 from b2async.testing._handlers.ranges import parse_json_range, slice_chunks
 from b2async.testing._handlers.uploads import issue_slot
-from b2async.testing._ids import parse_file_id
 from b2async.testing._render import part_json, version_json
-from b2async.testing._state import Part, StoredVersion
-from b2async.testing._wire import ApiError, bad_request
+from b2async.testing._state import Part, StoredVersion, chunk_digests
+from b2async.testing._wire import bad_request
 
 if TYPE_CHECKING:
     from b2async.testing._call import Call
@@ -47,15 +44,7 @@ async def start_large_file(call: Call) -> dict[str, Any]:
     call.check_name(name)
     content_type = auto_content_type(params.req("contentType"), name)
     sse = sse_from_json(params.obj("serverSideEncryption"), bucket)
-    retention = params.obj("fileRetention") or {}
-    mode, until = retention_values(
-        retention.get("mode"), retention.get("retainUntilTimestamp"), bucket, call.state.now_ms()
-    )
-    if mode is not None:
-        call.require("writeFileRetentions")
-    legal_hold = legal_hold_value(params.text("legalHold"), bucket)
-    if legal_hold is not None:
-        call.require("writeFileLegalHolds")
+    mode, until, legal_hold = lock_params(call, bucket)
     info = check_file_info(
         params.obj("fileInfo") or {},
         file_name=name,
@@ -155,16 +144,7 @@ async def copy_part(call: Call) -> dict[str, Any]:
     """Copy a byte range of an existing file into a part of a large file."""
     call.require("writeFiles")
     params = call.params
-    source_id = params.req("sourceFileId")
-    if parse_file_id(source_id) is None:
-        raise bad_request(f"Invalid sourceFileId: {source_id}")
-    source = call.state.versions.get(source_id)
-    if source is None or source.action != "upload":
-        raise ApiError(404, "not_found", f"File not present: {source_id}")
-    source_bucket = call.bucket(source.bucket_id)
-    if source_bucket.bucket_type != "allPublic":
-        call.require("readFiles")
-    require_sse_c_json(source.sse, params.obj("sourceServerSideEncryption"))
+    source = copy_source(call)
     large = unfinished(call, params.req("largeFileId"))
     number = params.integer("partNumber")
     if number is None or not 1 <= number <= MAX_PARTS:
@@ -177,13 +157,8 @@ async def copy_part(call: Call) -> dict[str, Any]:
     length = last + 1 - first
     if length > MAX_PART_SIZE:
         raise bad_request(f"Copy source too big: {length}", "source_too_large")
-    sha1, md5 = hashlib.sha1(), hashlib.md5()
-    for chunk in chunks:
-        sha1.update(chunk)
-        md5.update(chunk)
-    part = Part(
-        number, chunks, length, sha1.hexdigest(), md5.hexdigest(), call.state.now_ms(), large.sse
-    )
+    sha1, md5 = chunk_digests(chunks)
+    part = Part(number, chunks, length, sha1, md5, call.state.now_ms(), large.sse)
     large.parts[number] = part
     return part_json(large.file_id, part)
 

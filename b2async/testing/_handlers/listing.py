@@ -18,6 +18,7 @@ from b2async.testing._wire import bad_request
 if TYPE_CHECKING:
     from b2async.testing._call import Call
     from b2async.testing._index import BucketIndex
+    from b2async.testing._state import Bucket
 
 _MAX_FILE_COUNT = 10_000
 
@@ -27,6 +28,20 @@ def _max_count(call: Call, maximum: int = _MAX_FILE_COUNT) -> int:
     if count < 0 or count > maximum:
         raise bad_request("maxFileCount out of range", "out_of_range")
     return count
+
+
+def _scope(
+    call: Call, *, prefix_param: str = "prefix", maximum: int = _MAX_FILE_COUNT
+) -> tuple[Bucket, str, int]:
+    """The opening every listing shares: capability, bucket, prefix and page size.
+
+    The prefix is checked against a name-prefix-restricted key before anything is listed.
+    """
+    call.require("listFiles")
+    bucket = call.bucket(call.params.req("bucketId"), code="bad_bucket_id")
+    prefix = call.params.text(prefix_param) or ""
+    call.check_prefix(prefix)
+    return bucket, prefix, _max_count(call, maximum)
 
 
 def _after(folder: str) -> str:
@@ -43,13 +58,9 @@ def _folder(name: str, prefix: str, delimiter: str | None) -> str | None:
 
 async def list_file_names(call: Call) -> dict[str, Any]:
     """Newest visible version of each name, with optional folders."""
-    call.require("listFiles")
     params = call.params
-    bucket = call.bucket(params.req("bucketId"), code="bad_bucket_id")
-    prefix = params.text("prefix") or ""
-    call.check_prefix(prefix)
+    bucket, prefix, count = _scope(call)
     delimiter = params.text("delimiter")
-    count = _max_count(call)
     start = params.text("startFileName") or ""
     index = bucket.index
     names = index.visible_from(max(start, prefix))
@@ -78,13 +89,9 @@ async def list_file_names(call: Call) -> dict[str, Any]:
 
 async def list_file_versions(call: Call) -> dict[str, Any]:
     """Every version (upload, hide, start), name ascending then newest first."""
-    call.require("listFiles")
     params = call.params
-    bucket = call.bucket(params.req("bucketId"), code="bad_bucket_id")
-    prefix = params.text("prefix") or ""
-    call.check_prefix(prefix)
+    bucket, prefix, count = _scope(call)
     delimiter = params.text("delimiter")
-    count = _max_count(call)
     start_name = params.text("startFileName")
     start_id = params.text("startFileId")
     index: BucketIndex = bucket.index
@@ -124,12 +131,8 @@ async def list_file_versions(call: Call) -> dict[str, Any]:
 
 async def list_unfinished_large_files(call: Call) -> dict[str, Any]:
     """Started, unfinished large files, oldest first; ``namePrefix``; max 100 per page."""
-    call.require("listFiles")
     params = call.params
-    bucket = call.bucket(params.req("bucketId"), code="bad_bucket_id")
-    prefix = params.text("namePrefix") or ""
-    call.check_prefix(prefix)
-    count = _max_count(call, 100)
+    bucket, prefix, count = _scope(call, prefix_param="namePrefix", maximum=100)
     start_id = params.text("startFileId")
     parsed = parse_file_id(start_id) if start_id is not None else None
     if start_id is not None and parsed is None:
