@@ -1,0 +1,518 @@
+"""``B2Client``: the entry point of b2async.
+
+A client owns one httpx client (unless the caller lends one), one :class:`Session` (the
+authorization state and the retry policy) and one :class:`TransferManager` (upload-URL pools
+and transfer limits). Account-level verbs live here; bucket-level verbs live on the
+:class:`~b2async.Bucket` handles it returns.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from pydantic import SecretStr
+
+from b2async import _raw
+from b2async._bucket import Bucket
+from b2async._config import (
+    DEFAULT_API_VERSION,
+    DEFAULT_REALM,
+    DEFAULT_TIMEOUT,
+    RetryPolicy,
+)
+from b2async._errors import B2ConfigurationError, B2ValidationError, BucketNotFound
+from b2async._http import B2Http
+from b2async._paging import Pager, check_page_size
+from b2async._session import Session, check_realm
+from b2async._transfer import TransferManager
+from b2async._validation import validate_bucket_name, validate_file_name
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from types import TracebackType
+
+    from typing_extensions import Self
+
+    from b2async._models import (
+        ApplicationKey,
+        Authorization,
+        BucketModel,
+        DeletedFileVersion,
+        FileRetentionResult,
+        FileVersion,
+        LegalHold,
+        LegalHoldResult,
+        NewApplicationKey,
+        Retention,
+        SseC,
+    )
+    from b2async._raw._buckets import DefaultEncryption
+    from b2async._raw._call import JsonInput
+
+__all__ = ["B2Client"]
+
+ENV_KEY_ID = "B2_APPLICATION_KEY_ID"
+ENV_KEY = "B2_APPLICATION_KEY"
+ENV_REALM = "B2_REALM"
+
+# b2_create_key: keyName is 1-100 letters, digits and "-"; the duration must stay under
+# 1000 days.
+_KEY_NAME = re.compile(r"[A-Za-z0-9-]{1,100}")
+_MAX_KEY_DURATION = 1000 * 86_400 - 1
+_KEYS_PAGE_SIZE = 1000
+# Before v4, b2_create_key takes a single bucketId.
+_SINGLE_BUCKET_APIS = frozenset({"v1", "v2", "v3"})
+
+
+def _running_on_asyncio() -> bool:
+    """Whether the caller runs inside an asyncio event loop (False outside any loop).
+
+    ``sniffio`` is installed alongside trio and httpcore's async extras; without it we cannot
+    tell the loops apart, so we report False and keep the portable transport.
+    """
+    try:
+        import sniffio
+    except ImportError:  # pragma: no cover - sniffio ships with trio and anyio's extras
+        return False
+    try:
+        return sniffio.current_async_library() == "asyncio"
+    except sniffio.AsyncLibraryNotFoundError:
+        return False
+
+
+def _default_http_client(timeout: httpx.Timeout | float) -> httpx.AsyncClient:
+    """The httpx client a :class:`B2Client` makes for itself when none is lent to it.
+
+    The fast path (optional ``aiohttp`` extra): when the client is constructed *inside a
+    running asyncio loop* and ``httpx_aiohttp`` is importable, requests go through aiohttp's
+    transport, which moves bytes faster than httpcore on asyncio. Everywhere else (trio, or
+    construction outside any event loop, where we cannot know which loop will use the client)
+    httpx's own transport is used, which works on every anyio backend.
+    """
+    # Bulk uploads keep many connections busy; let them all stay alive between requests.
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    if _running_on_asyncio():
+        try:
+            from httpx_aiohttp import AiohttpTransport
+        except ImportError:
+            pass
+        else:
+            # The transport opens its aiohttp session lazily, on the first request.
+            return httpx.AsyncClient(timeout=timeout, transport=AiohttpTransport(limits=limits))
+    return httpx.AsyncClient(timeout=timeout, limits=limits)
+
+
+class B2Client:
+    """An asynchronous client for the Backblaze B2 native API (asyncio and trio).
+
+    Authorization is lazy: the first call authorizes, and the session re-authorizes by
+    itself when the token expires. Use the client as an async context manager, or call
+    :meth:`aclose`::
+
+        async with B2Client(key_id, key) as b2:
+            bucket = await b2.get_bucket("photos")
+
+    Args:
+        application_key_id: the key id (not secret).
+        application_key: the application key (kept as a ``SecretStr``; never shown).
+        realm: the authorization base URL. ``https://`` is required except for loopback
+            hosts (an emulator); checked here, before any request.
+        http_client: an httpx client to use. The caller keeps ownership: :meth:`aclose`
+            closes only a client that B2Client created itself.
+        retry: how retryable failures are retried.
+        timeout: the httpx timeout of a client created here (ignored with ``http_client``).
+        api_version: the B2 API version (``"v3"``, or ``"v4"``).
+
+    Raises:
+        B2ConfigurationError: empty credentials or an insecure realm.
+    """
+
+    def __init__(
+        self,
+        application_key_id: str,
+        application_key: str | SecretStr,
+        *,
+        realm: str = DEFAULT_REALM,
+        http_client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen dataclass, safe as default
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        api_version: str = DEFAULT_API_VERSION,
+    ) -> None:
+        key = (
+            application_key
+            if isinstance(application_key, SecretStr)
+            else SecretStr(application_key)
+        )
+        if not application_key_id or not key.get_secret_value():
+            raise B2ConfigurationError("application key id and application key must not be empty")
+        self._key_id = application_key_id
+        self._realm = check_realm(realm)
+        self._owns_http_client = http_client is None
+        self._http_client = (
+            http_client if http_client is not None else _default_http_client(timeout)
+        )
+        self._http = B2Http(self._http_client)
+        self._session = Session(
+            self._http,
+            application_key_id,
+            key,
+            realm=self._realm,
+            retry=retry,
+            api_version=api_version,
+        )
+        self._transfers = TransferManager(self._session)
+        self._closed = False
+
+    @classmethod
+    def from_env(cls, **kwargs: Any) -> B2Client:
+        """A client from ``B2_APPLICATION_KEY_ID`` / ``B2_APPLICATION_KEY`` (and ``B2_REALM``).
+
+        Args:
+            **kwargs: any other :class:`B2Client` keyword argument; an explicit ``realm``
+                wins over ``B2_REALM``.
+
+        Raises:
+            B2ConfigurationError: when either variable is missing or empty; the message names
+                both, so one look tells what to set.
+        """
+        key_id = os.environ.get(ENV_KEY_ID, "")
+        key = os.environ.get(ENV_KEY, "")
+        if not key_id or not key:
+            missing = [name for name, value in ((ENV_KEY_ID, key_id), (ENV_KEY, key)) if not value]
+            raise B2ConfigurationError(
+                f"set both {ENV_KEY_ID} and {ENV_KEY} in the environment "
+                f"(missing or empty: {', '.join(missing)})"
+            )
+        realm = os.environ.get(ENV_REALM)
+        if realm and "realm" not in kwargs:
+            kwargs["realm"] = realm
+        return cls(key_id, key, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"B2Client(application_key_id={self._key_id!r}, realm={self._realm!r})"
+
+    # ----------------------------------------------------------------------------------------
+    # Lifecycle
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Release the transfer pools and close the http client if this client created it.
+
+        Idempotent. A client passed in as ``http_client`` is left open for its owner.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await self._transfers.aclose()
+        finally:
+            if self._owns_http_client:
+                await self._http_client.aclose()
+
+    # ----------------------------------------------------------------------------------------
+    # Account
+
+    async def authorize(self) -> Authorization:
+        """Authorize now (``b2_authorize_account``) and return the account's authorization.
+
+        Not needed before other calls (they authorize lazily); useful to fail fast on bad
+        credentials or to read the key's restrictions and the recommended part size.
+        """
+        return await self._session.authorize()
+
+    # ----------------------------------------------------------------------------------------
+    # Buckets
+
+    def bucket(self, bucket_id: str, bucket_name: str) -> Bucket:
+        """A handle on a bucket whose id and name the caller already knows; makes no call.
+
+        The handle's :attr:`Bucket.model` is ``None`` (and ``type`` unknown) until
+        :meth:`Bucket.refresh` fetches it.
+        """
+        return Bucket(self, None, bucket_id=bucket_id, bucket_name=bucket_name)
+
+    async def create_bucket(
+        self,
+        name: str,
+        bucket_type: str = "allPrivate",
+        *,
+        bucket_info: Mapping[str, str] | None = None,
+        cors_rules: Sequence[JsonInput] | None = None,
+        lifecycle_rules: Sequence[JsonInput] | None = None,
+        file_lock_enabled: bool | None = None,
+        default_server_side_encryption: DefaultEncryption | None = None,
+        replication_configuration: JsonInput | None = None,
+    ) -> Bucket:
+        """Create a bucket (``b2_create_bucket``); the name is checked before any request.
+
+        Args:
+            name: 6-63 letters, digits and ``-``; globally unique across B2.
+            bucket_type: ``"allPrivate"`` or ``"allPublic"``.
+            bucket_info: a small string map (the ``Cache-Control`` entry is honoured on
+                downloads).
+            cors_rules: CORS rules (models or B2-shaped dicts).
+            lifecycle_rules: lifecycle rules (models or B2-shaped dicts).
+            file_lock_enabled: enable Object Lock (cannot be turned off later).
+            default_server_side_encryption: ``SseB2()`` to encrypt new files by default
+                (``"none"`` for no default).
+            replication_configuration: replication settings (model or B2-shaped dict).
+
+        Raises:
+            InvalidBucketName: before any request.
+            DuplicateBucketName: the name is taken (by anyone).
+        """
+        validate_bucket_name(name)
+        model = await self._session.call(
+            _raw.create_bucket,
+            bucket_name=name,
+            bucket_type=bucket_type,
+            bucket_info=dict(bucket_info) if bucket_info is not None else None,
+            cors_rules=list(cors_rules) if cors_rules is not None else None,
+            lifecycle_rules=list(lifecycle_rules) if lifecycle_rules is not None else None,
+            file_lock_enabled=file_lock_enabled,
+            default_server_side_encryption=default_server_side_encryption,
+            replication_configuration=replication_configuration,
+        )
+        return Bucket(self, model)
+
+    async def get_bucket(self, name: str) -> Bucket:
+        """The bucket called ``name`` (``b2_list_buckets`` filtered by name).
+
+        Raises:
+            InvalidBucketName: before any request.
+            BucketNotFound: no bucket of that name is visible to this key.
+        """
+        validate_bucket_name(name)
+        listing = await self._session.call(_raw.list_buckets, bucket_name=name)
+        for model in listing.buckets:
+            # Bucket names are case-insensitive in B2.
+            if model.bucket_name.lower() == name.lower():
+                return Bucket(self, model)
+        raise BucketNotFound(name)
+
+    async def list_buckets(
+        self,
+        *,
+        bucket_name: str | None = None,
+        bucket_id: str | None = None,
+        bucket_types: Sequence[str] = ("all",),
+    ) -> list[Bucket]:
+        """Every bucket visible to this key, sorted by name (``b2_list_buckets``).
+
+        B2 refuses an unfiltered listing with a bucket-restricted key; for such keys the
+        listing is made per allowed bucket instead, so this works with every key.
+
+        Args:
+            bucket_name: only the bucket of this name (an empty list if there is none).
+            bucket_id: only the bucket of this id.
+            bucket_types: the types to list; ``("all",)`` includes every type B2 knows
+                (without it B2 leaves some out).
+
+        Raises:
+            InvalidBucketName: a ``bucket_name`` B2 would refuse, before any request.
+        """
+        if bucket_name is not None:
+            validate_bucket_name(bucket_name)
+        # (bucket_name, bucket_id) filters, one b2_list_buckets call each.
+        filters: list[tuple[str | None, str | None]] = [(bucket_name, bucket_id)]
+        if bucket_name is None and bucket_id is None:
+            allowed = (await self._session.authorization()).allowed.buckets
+            if allowed:
+                filters = [(None, entry.id) for entry in allowed]
+        models: list[BucketModel] = []
+        for name, id_ in filters:
+            listing = await self._session.call(
+                _raw.list_buckets,
+                bucket_name=name,
+                bucket_id=id_,
+                bucket_types=tuple(bucket_types),
+            )
+            models.extend(listing.buckets)
+        models.sort(key=lambda model: model.bucket_name)
+        return [Bucket(self, model) for model in models]
+
+    async def delete_bucket(self, bucket_or_id: Bucket | str) -> BucketModel:
+        """Delete an empty bucket (``b2_delete_bucket``) and return its last state.
+
+        Raises:
+            BucketNotEmpty: it still holds file versions, hide markers or unfinished large
+                files.
+            BucketIdNotFound: no such bucket.
+        """
+        bucket_id = bucket_or_id.id if isinstance(bucket_or_id, Bucket) else bucket_or_id
+        return await self._session.call(_raw.delete_bucket, bucket_id=bucket_id)
+
+    # ----------------------------------------------------------------------------------------
+    # Files by id
+
+    async def get_file_info(self, file_id: str) -> FileVersion:
+        """The file version with that id (``b2_get_file_info``).
+
+        Raises:
+            NotFound: no such file version.
+        """
+        return await self._session.call(_raw.get_file_info, file_id=file_id)
+
+    async def delete_file_version(
+        self, file_name: str, file_id: str, *, bypass_governance: bool = False
+    ) -> DeletedFileVersion:
+        """Permanently delete one file version (``b2_delete_file_version``).
+
+        Deleting the newest version makes the next older one current; deleting a hide marker
+        unhides the name.
+
+        Raises:
+            FileNotPresent: no version with that id and name.
+            AccessDenied: Object Lock forbids the deletion.
+        """
+        validate_file_name(file_name, strict=False)
+        return await self._session.call(
+            _raw.delete_file_version,
+            file_name=file_name,
+            file_id=file_id,
+            bypass_governance=bypass_governance,
+        )
+
+    async def update_file_retention(
+        self,
+        file_name: str,
+        file_id: str,
+        retention: Retention | None,
+        *,
+        bypass_governance: bool = False,
+    ) -> FileRetentionResult:
+        """Set (or, with ``None``, remove) a file version's retention (Object Lock buckets).
+
+        Raises:
+            BucketMissingFileLock: the bucket does not have Object Lock enabled.
+        """
+        validate_file_name(file_name, strict=False)
+        return await self._session.call(
+            _raw.update_file_retention,
+            file_name=file_name,
+            file_id=file_id,
+            file_retention=retention,
+            bypass_governance=bypass_governance,
+        )
+
+    async def update_file_legal_hold(
+        self, file_name: str, file_id: str, legal_hold: LegalHold
+    ) -> LegalHoldResult:
+        """Turn a file version's legal hold ``"on"`` or ``"off"`` (Object Lock buckets)."""
+        validate_file_name(file_name, strict=False)
+        if legal_hold not in ("on", "off"):
+            raise B2ValidationError("legal_hold must be 'on' or 'off'", rule="legal_hold")
+        return await self._session.call(
+            _raw.update_file_legal_hold,
+            file_name=file_name,
+            file_id=file_id,
+            legal_hold=legal_hold,
+        )
+
+    async def download_bytes_by_id(
+        self,
+        file_id: str,
+        *,
+        range: tuple[int, int] | None = None,
+        sse: SseC | None = None,
+    ) -> bytes:
+        """The content of a file version (or a ``(first, last)`` inclusive byte range of it).
+
+        The bytes are verified against the SHA-1 B2 stored when the whole file is read.
+        """
+        return await self._transfers.download_bytes_by_id(file_id, range=range, sse=sse)
+
+    # ----------------------------------------------------------------------------------------
+    # Application keys
+
+    async def create_key(
+        self,
+        key_name: str,
+        capabilities: Sequence[str],
+        *,
+        bucket_ids: Sequence[str] | None = None,
+        name_prefix: str | None = None,
+        valid_duration_seconds: int | None = None,
+    ) -> NewApplicationKey:
+        """Create an application key (``b2_create_key``).
+
+        The secret (``application_key``) is returned only here, as a ``SecretStr``.
+
+        Args:
+            key_name: 1-100 letters, digits and ``-`` (need not be unique).
+            capabilities: a non-empty list, e.g. ``["listFiles", "readFiles"]``.
+            bucket_ids: restrict the key to these buckets (API v3 allows one).
+            name_prefix: restrict the key to file names starting with this.
+            valid_duration_seconds: expire the key after this many seconds (< 1000 days).
+
+        Raises:
+            B2ValidationError: bad name, empty capabilities or duration, before any request.
+        """
+        if not isinstance(key_name, str) or not _KEY_NAME.fullmatch(key_name):
+            raise B2ValidationError(
+                "key_name must be 1-100 letters, digits or '-'", rule="key_name"
+            )
+        if isinstance(capabilities, str) or not capabilities:
+            raise B2ValidationError(
+                "capabilities must be a non-empty list of names", rule="capabilities"
+            )
+        if valid_duration_seconds is not None and not (
+            1 <= valid_duration_seconds <= _MAX_KEY_DURATION
+        ):
+            raise B2ValidationError(
+                f"valid_duration_seconds must be between 1 and {_MAX_KEY_DURATION}",
+                rule="valid_duration",
+            )
+        ids = list(bucket_ids) if bucket_ids is not None else None
+        if ids is not None and not ids:
+            raise B2ValidationError("bucket_ids must not be empty", rule="bucket_ids")
+        if ids is not None and len(ids) > 1 and self._session.api_version in _SINGLE_BUCKET_APIS:
+            raise B2ValidationError(
+                f"API {self._session.api_version} restricts a key to one bucket; "
+                "multi-bucket keys need api_version='v4'",
+                rule="bucket_ids",
+            )
+        return await self._session.call(
+            _raw.create_key,
+            key_name=key_name,
+            capabilities=list(capabilities),
+            bucket_ids=ids,
+            name_prefix=name_prefix,
+            valid_duration_in_seconds=valid_duration_seconds,
+        )
+
+    def list_keys(self, *, page_size: int = _KEYS_PAGE_SIZE) -> Pager[ApplicationKey, str]:
+        """Every application key of the account (not the master key), all pages.
+
+        Use as ``async for key in b2.list_keys(): ...``; pages are fetched as iteration
+        reaches them.
+        """
+        check_page_size(page_size)
+
+        async def fetch(cursor: str | None) -> tuple[Sequence[ApplicationKey], str | None]:
+            page = await self._session.call(
+                _raw.list_keys, max_key_count=page_size, start_application_key_id=cursor
+            )
+            return page.keys, page.next_application_key_id
+
+        return Pager(fetch)
+
+    async def delete_key(self, key_or_key_id: ApplicationKey | str) -> ApplicationKey:
+        """Delete an application key (``b2_delete_key``); returns the deleted key."""
+        key_id = (
+            key_or_key_id if isinstance(key_or_key_id, str) else key_or_key_id.application_key_id
+        )
+        return await self._session.call(_raw.delete_key, application_key_id=key_id)
