@@ -70,13 +70,20 @@ _SINGLE_BUCKET_APIS = frozenset({"v1", "v2", "v3"})
 def _running_on_asyncio() -> bool:
     """Whether the caller runs inside an asyncio event loop (False outside any loop).
 
-    ``sniffio`` is installed alongside trio and httpcore's async extras; without it we cannot
-    tell the loops apart, so we report False and keep the portable transport.
+    ``sniffio`` (installed with trio) tells the loops apart even in trio's guest mode on an
+    asyncio host. anyio >= 4 no longer depends on it, so a runtime-only install may lack it:
+    then asyncio itself answers, since trio never runs an asyncio loop of its own.
     """
     try:
         import sniffio
-    except ImportError:  # pragma: no cover - sniffio ships with trio and anyio's extras
-        return False
+    except ImportError:
+        import asyncio
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return True
     try:
         return sniffio.current_async_library() == "asyncio"
     except sniffio.AsyncLibraryNotFoundError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -43,3 +44,14 @@ async def test_round_trip_with_the_default_http_client(anyio_backend: str, tmp_p
         assert names == ["socket/file.bin", "socket/streamed.bin"]
         own = b2._http_client
     assert own.is_closed
+
+
+async def test_transport_choice_without_sniffio(
+    anyio_backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # anyio >= 4 does not depend on sniffio: a runtime-only install may lack it, and the
+    # fast path must still be chosen on asyncio (and never on trio).
+    monkeypatch.setitem(sys.modules, "sniffio", None)
+    async with B2Client("key-id", "key", realm="http://127.0.0.1:1") as b2:
+        transport = type(b2._http_client._transport).__name__
+    assert transport == ("AiohttpTransport" if anyio_backend == "asyncio" else "AsyncHTTPTransport")
