@@ -1,8 +1,9 @@
 """``Bucket``: a handle on one B2 bucket and the verbs that act inside it.
 
-Listing, hiding, deleting versions, download authorizations, Object Lock and notification
-rules live here; the transfer verbs (uploads, downloads, copies) come from the
-:class:`~b2async._transfer.BucketTransfers` mixin.
+The bucket's own settings, listings and notification rules live here. Two mixins bring the
+rest: :class:`~b2async._bucket_files.BucketFileVerbs` (hiding, deleting versions, Object
+Lock, download authorizations) and :class:`~b2async._transfer.BucketTransfers` (uploads,
+downloads, copies).
 """
 
 from __future__ import annotations
@@ -10,41 +11,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from b2async import _raw
-from b2async._errors import B2ValidationError, BucketNotFound, FileNotHidden, FileNotPresent
+from b2async._bucket_files import BucketFileVerbs
+from b2async._errors import B2ValidationError, BucketNotFound
 from b2async._paging import Pager, check_page_size
 from b2async._transfer import BucketTransfers
-from b2async._validation import validate_file_name
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from b2async._client import B2Client
-    from b2async._models import (
-        BucketModel,
-        DeletedFileVersion,
-        DownloadAuthorization,
-        EventNotificationRule,
-        FileRetentionResult,
-        FileVersion,
-        LegalHold,
-        LegalHoldResult,
-        SseC,
-    )
-    from b2async._models import Retention as RetentionInput
+    from b2async._models import BucketModel, EventNotificationRule, FileVersion
     from b2async._raw._buckets import DefaultEncryption
     from b2async._raw._call import JsonInput
-    from b2async._raw._context import ApiContext
 
 __all__ = ["Bucket"]
 
-#: ``b2_get_download_authorization`` accepts 1 second … 7 days.
-MAX_DOWNLOAD_AUTHORIZATION_SECONDS = 604_800
 
-# unhide_file reads only the newest versions of one name; a few per page is plenty.
-_UNHIDE_PAGE_SIZE = 10
-
-
-class Bucket(BucketTransfers):
+class Bucket(BucketFileVerbs, BucketTransfers):
     """A handle on one bucket; cheap to make, holds no connection of its own.
 
     Attributes:
@@ -147,9 +130,9 @@ class Bucket(BucketTransfers):
             _raw.update_bucket,
             bucket_id=self.id,
             bucket_type=bucket_type,
-            bucket_info=dict(bucket_info) if bucket_info is not None else None,
-            cors_rules=list(cors_rules) if cors_rules is not None else None,
-            lifecycle_rules=list(lifecycle_rules) if lifecycle_rules is not None else None,
+            bucket_info=bucket_info,
+            cors_rules=cors_rules,
+            lifecycle_rules=lifecycle_rules,
             default_retention=default_retention,
             default_server_side_encryption=default_server_side_encryption,
             file_lock_enabled=file_lock_enabled,
@@ -267,166 +250,6 @@ class Bucket(BucketTransfers):
         return Pager(fetch)
 
     # ----------------------------------------------------------------------------------------
-    # File info by name
-
-    # Names given to the verbs below are of existing files, which other clients may have
-    # uploaded under looser rules than b2sdk's path rules (e.g. "a//b"): strict=False.
-
-    async def get_file_info_by_name(
-        self, file_name: str, *, sse: SseC | None = None
-    ) -> FileVersion:
-        """The newest visible version of ``file_name``, from a ``HEAD`` download request.
-
-        B2 has no JSON endpoint for this; the download headers (``x-bz-*``) describe the
-        version without sending its content.
-
-        Args:
-            sse: the SSE-C key, for a file encrypted with one.
-
-        Raises:
-            InvalidFileName: before any request.
-            NotFound: no visible version of that name (hidden names included).
-        """
-        validate_file_name(file_name, strict=False)
-        return await self._client._session.call(
-            _head_by_name, bucket_name=self.name, file_name=file_name, sse=sse
-        )
-
-    # ----------------------------------------------------------------------------------------
-    # Hiding and deleting
-
-    async def hide_file(self, file_name: str) -> FileVersion:
-        """Hide a name (``b2_hide_file``): a hide marker becomes its newest version.
-
-        Older versions are kept (and downloadable by id); :meth:`unhide_file` undoes it.
-
-        Raises:
-            InvalidFileName: before any request.
-            AlreadyHidden: the newest version is already a hide marker.
-        """
-        validate_file_name(file_name, strict=False)
-        return await self._client._session.call(
-            _raw.hide_file, bucket_id=self.id, file_name=file_name
-        )
-
-    async def unhide_file(
-        self, file_name: str, *, bypass_governance: bool = False
-    ) -> DeletedFileVersion:
-        """Make a hidden name visible again by deleting its hide marker.
-
-        B2 has no unhide endpoint: this lists the newest version of exactly ``file_name``
-        and, if it is a hide marker, deletes that marker with ``b2_delete_file_version``.
-
-        Returns:
-            The deleted hide marker's id and name.
-
-        Raises:
-            FileNotHidden: the newest version is not a hide marker.
-            FileNotPresent: the bucket has no version of that name at all.
-        """
-        validate_file_name(file_name, strict=False)
-        newest = await self._newest_version(file_name)
-        if newest is None:
-            raise FileNotPresent(400, "file_not_present", f"File not present: {file_name}")
-        if newest.action != "hide" or newest.file_id is None:
-            raise FileNotHidden(file_name)
-        return await self.delete_file_version(
-            file_name, newest.file_id, bypass_governance=bypass_governance
-        )
-
-    async def _newest_version(self, file_name: str) -> FileVersion | None:
-        """The newest hide marker or upload of exactly ``file_name``, if any."""
-        # prefix=name and start=name put the versions of exactly this name first (newest
-        # first); longer names sharing the prefix follow and end the search. An unfinished
-        # large file ("start") is not a version of the visible file, so it is skipped.
-        versions = self.list_file_versions(
-            prefix=file_name, start_file_name=file_name, page_size=_UNHIDE_PAGE_SIZE
-        )
-        async for version in versions:
-            if version.file_name != file_name:
-                return None
-            if version.action != "start":
-                return version
-        return None
-
-    async def delete_file_version(
-        self, file_name: str, file_id: str, *, bypass_governance: bool = False
-    ) -> DeletedFileVersion:
-        """Permanently delete one version; see :meth:`B2Client.delete_file_version`."""
-        return await self._client.delete_file_version(
-            file_name, file_id, bypass_governance=bypass_governance
-        )
-
-    # ----------------------------------------------------------------------------------------
-    # Sharing
-
-    async def get_download_authorization(
-        self,
-        prefix: str,
-        valid_seconds: int,
-        *,
-        content_disposition: str | None = None,
-        content_language: str | None = None,
-        expires: str | None = None,
-        cache_control: str | None = None,
-        content_encoding: str | None = None,
-        content_type: str | None = None,
-    ) -> DownloadAuthorization:
-        """A token that lets anyone download names starting with ``prefix`` from this bucket.
-
-        Args:
-            prefix: the file-name prefix the token covers (``""`` = the whole bucket).
-            valid_seconds: the token's lifetime, 1 … 604 800 (7 days).
-            content_disposition, content_language, expires, cache_control,
-            content_encoding, content_type: response-header overrides; downloads using the
-                token must then pass exactly the same values.
-
-        Raises:
-            B2ValidationError: ``valid_seconds`` out of range, before any request.
-        """
-        if isinstance(valid_seconds, bool) or not (
-            1 <= valid_seconds <= MAX_DOWNLOAD_AUTHORIZATION_SECONDS
-        ):
-            raise B2ValidationError(
-                f"valid_seconds must be between 1 and {MAX_DOWNLOAD_AUTHORIZATION_SECONDS}",
-                rule="valid_duration",
-            )
-        return await self._client._session.call(
-            _raw.get_download_authorization,
-            bucket_id=self.id,
-            file_name_prefix=prefix,
-            valid_duration_in_seconds=valid_seconds,
-            b2_content_disposition=content_disposition,
-            b2_content_language=content_language,
-            b2_expires=expires,
-            b2_cache_control=cache_control,
-            b2_content_encoding=content_encoding,
-            b2_content_type=content_type,
-        )
-
-    # ----------------------------------------------------------------------------------------
-    # Object Lock
-
-    async def update_file_retention(
-        self,
-        file_name: str,
-        file_id: str,
-        retention: RetentionInput | None,
-        *,
-        bypass_governance: bool = False,
-    ) -> FileRetentionResult:
-        """Set or remove a file version's retention; see :meth:`B2Client.update_file_retention`."""
-        return await self._client.update_file_retention(
-            file_name, file_id, retention, bypass_governance=bypass_governance
-        )
-
-    async def update_file_legal_hold(
-        self, file_name: str, file_id: str, legal_hold: LegalHold
-    ) -> LegalHoldResult:
-        """Set a file version's legal hold; see :meth:`B2Client.update_file_legal_hold`."""
-        return await self._client.update_file_legal_hold(file_name, file_id, legal_hold)
-
-    # ----------------------------------------------------------------------------------------
     # Event notifications
 
     async def get_notification_rules(self) -> list[EventNotificationRule]:
@@ -450,19 +273,3 @@ class Bucket(BucketTransfers):
             event_notification_rules=list(rules),
         )
         return list(result.event_notification_rules)
-
-
-async def _head_by_name(
-    ctx: ApiContext, *, bucket_name: str, file_name: str, sse: SseC | None
-) -> FileVersion:
-    """``HEAD`` of a download by name, as a session-callable (retries, re-authorization)."""
-    async with _raw.download_file_by_name(
-        ctx.http,
-        download_url=ctx.download_url,
-        bucket_name=bucket_name,
-        file_name=file_name,
-        token=ctx.token,
-        sse=sse,
-        method="HEAD",
-    ) as response:
-        return response.file_version

@@ -2,30 +2,32 @@
 
 A client owns one httpx client (unless the caller lends one), one :class:`Session` (the
 authorization state and the retry policy) and one :class:`TransferManager` (upload-URL pools
-and transfer limits). Account-level verbs live here; bucket-level verbs live on the
-:class:`~b2async.Bucket` handles it returns.
+and transfer limits). Account-level verbs live here (the application-key verbs come from
+the :class:`~b2async._client_keys.KeyVerbs` mixin, the default httpx client from
+:mod:`b2async._http_client`); bucket-level verbs live on the :class:`~b2async.Bucket`
+handles it returns.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from typing import TYPE_CHECKING, Any
 
-import httpx
 from pydantic import SecretStr
 
 from b2async import _raw
 from b2async._bucket import Bucket
+from b2async._client_keys import KeyVerbs
 from b2async._config import (
     DEFAULT_API_VERSION,
     DEFAULT_REALM,
     DEFAULT_TIMEOUT,
     RetryPolicy,
 )
-from b2async._errors import B2ConfigurationError, B2ValidationError, BucketNotFound
+from b2async._errors import B2ConfigurationError, BucketNotFound
 from b2async._http import B2Http
-from b2async._paging import Pager, check_page_size
+from b2async._http_client import default_http_client
+from b2async._raw._files import check_legal_hold
 from b2async._session import Session, check_realm
 from b2async._transfer import TransferManager
 from b2async._validation import validate_bucket_name, validate_file_name
@@ -34,10 +36,10 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from types import TracebackType
 
+    import httpx
     from typing_extensions import Self
 
     from b2async._models import (
-        ApplicationKey,
         Authorization,
         BucketModel,
         DeletedFileVersion,
@@ -45,7 +47,6 @@ if TYPE_CHECKING:
         FileVersion,
         LegalHold,
         LegalHoldResult,
-        NewApplicationKey,
         Retention,
         SseC,
     )
@@ -58,61 +59,8 @@ ENV_KEY_ID = "B2_APPLICATION_KEY_ID"
 ENV_KEY = "B2_APPLICATION_KEY"
 ENV_REALM = "B2_REALM"
 
-# b2_create_key: keyName is 1-100 letters, digits and "-"; the duration must stay under
-# 1000 days.
-_KEY_NAME = re.compile(r"[A-Za-z0-9-]{1,100}")
-_MAX_KEY_DURATION = 1000 * 86_400 - 1
-_KEYS_PAGE_SIZE = 1000
-# Before v4, b2_create_key takes a single bucketId.
-_SINGLE_BUCKET_APIS = frozenset({"v1", "v2", "v3"})
 
-
-def _running_on_asyncio() -> bool:
-    """Whether the caller runs inside an asyncio event loop (False outside any loop).
-
-    ``sniffio`` (installed with trio) tells the loops apart even in trio's guest mode on an
-    asyncio host. anyio >= 4 no longer depends on it, so a runtime-only install may lack it:
-    then asyncio itself answers, since trio never runs an asyncio loop of its own.
-    """
-    try:
-        import sniffio
-    except ImportError:
-        import asyncio
-
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return False
-        return True
-    try:
-        return sniffio.current_async_library() == "asyncio"
-    except sniffio.AsyncLibraryNotFoundError:
-        return False
-
-
-def _default_http_client(timeout: httpx.Timeout | float) -> httpx.AsyncClient:
-    """The httpx client a :class:`B2Client` makes for itself when none is lent to it.
-
-    The fast path (optional ``aiohttp`` extra): when the client is constructed *inside a
-    running asyncio loop* and ``httpx_aiohttp`` is importable, requests go through aiohttp's
-    transport, which moves bytes faster than httpcore on asyncio. Everywhere else (trio, or
-    construction outside any event loop, where we cannot know which loop will use the client)
-    httpx's own transport is used, which works on every anyio backend.
-    """
-    # Bulk uploads keep many connections busy; let them all stay alive between requests.
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-    if _running_on_asyncio():
-        try:
-            from httpx_aiohttp import AiohttpTransport
-        except ImportError:
-            pass
-        else:
-            # The transport opens its aiohttp session lazily, on the first request.
-            return httpx.AsyncClient(timeout=timeout, transport=AiohttpTransport(limits=limits))
-    return httpx.AsyncClient(timeout=timeout, limits=limits)
-
-
-class B2Client:
+class B2Client(KeyVerbs):
     """An asynchronous client for the Backblaze B2 native API (asyncio and trio).
 
     Authorization is lazy: the first call authorizes, and the session re-authorizes by
@@ -158,9 +106,7 @@ class B2Client:
         self._key_id = application_key_id
         self._realm = check_realm(realm)
         self._owns_http_client = http_client is None
-        self._http_client = (
-            http_client if http_client is not None else _default_http_client(timeout)
-        )
+        self._http_client = http_client if http_client is not None else default_http_client(timeout)
         self._http = B2Http(self._http_client)
         self._session = Session(
             self._http,
@@ -286,9 +232,9 @@ class B2Client:
             _raw.create_bucket,
             bucket_name=name,
             bucket_type=bucket_type,
-            bucket_info=dict(bucket_info) if bucket_info is not None else None,
-            cors_rules=list(cors_rules) if cors_rules is not None else None,
-            lifecycle_rules=list(lifecycle_rules) if lifecycle_rules is not None else None,
+            bucket_info=bucket_info,
+            cors_rules=cors_rules,
+            lifecycle_rules=lifecycle_rules,
             file_lock_enabled=file_lock_enabled,
             default_server_side_encryption=default_server_side_encryption,
             replication_configuration=replication_configuration,
@@ -420,8 +366,7 @@ class B2Client:
     ) -> LegalHoldResult:
         """Turn a file version's legal hold ``"on"`` or ``"off"`` (Object Lock buckets)."""
         validate_file_name(file_name, strict=False)
-        if legal_hold not in ("on", "off"):
-            raise B2ValidationError("legal_hold must be 'on' or 'off'", rule="legal_hold")
+        check_legal_hold(legal_hold)
         return await self._session.call(
             _raw.update_file_legal_hold,
             file_name=file_name,
@@ -441,85 +386,3 @@ class B2Client:
         The bytes are verified against the SHA-1 B2 stored when the whole file is read.
         """
         return await self._transfers.download_bytes_by_id(file_id, range=range, sse=sse)
-
-    # ----------------------------------------------------------------------------------------
-    # Application keys
-
-    async def create_key(
-        self,
-        key_name: str,
-        capabilities: Sequence[str],
-        *,
-        bucket_ids: Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        valid_duration_seconds: int | None = None,
-    ) -> NewApplicationKey:
-        """Create an application key (``b2_create_key``).
-
-        The secret (``application_key``) is returned only here, as a ``SecretStr``.
-
-        Args:
-            key_name: 1-100 letters, digits and ``-`` (need not be unique).
-            capabilities: a non-empty list, e.g. ``["listFiles", "readFiles"]``.
-            bucket_ids: restrict the key to these buckets (API v3 allows one).
-            name_prefix: restrict the key to file names starting with this.
-            valid_duration_seconds: expire the key after this many seconds (< 1000 days).
-
-        Raises:
-            B2ValidationError: bad name, empty capabilities or duration, before any request.
-        """
-        if not isinstance(key_name, str) or not _KEY_NAME.fullmatch(key_name):
-            raise B2ValidationError(
-                "key_name must be 1-100 letters, digits or '-'", rule="key_name"
-            )
-        if isinstance(capabilities, str) or not capabilities:
-            raise B2ValidationError(
-                "capabilities must be a non-empty list of names", rule="capabilities"
-            )
-        if valid_duration_seconds is not None and not (
-            1 <= valid_duration_seconds <= _MAX_KEY_DURATION
-        ):
-            raise B2ValidationError(
-                f"valid_duration_seconds must be between 1 and {_MAX_KEY_DURATION}",
-                rule="valid_duration",
-            )
-        ids = list(bucket_ids) if bucket_ids is not None else None
-        if ids is not None and not ids:
-            raise B2ValidationError("bucket_ids must not be empty", rule="bucket_ids")
-        if ids is not None and len(ids) > 1 and self._session.api_version in _SINGLE_BUCKET_APIS:
-            raise B2ValidationError(
-                f"API {self._session.api_version} restricts a key to one bucket; "
-                "multi-bucket keys need api_version='v4'",
-                rule="bucket_ids",
-            )
-        return await self._session.call(
-            _raw.create_key,
-            key_name=key_name,
-            capabilities=list(capabilities),
-            bucket_ids=ids,
-            name_prefix=name_prefix,
-            valid_duration_in_seconds=valid_duration_seconds,
-        )
-
-    def list_keys(self, *, page_size: int = _KEYS_PAGE_SIZE) -> Pager[ApplicationKey, str]:
-        """Every application key of the account (not the master key), all pages.
-
-        Use as ``async for key in b2.list_keys(): ...``; pages are fetched as iteration
-        reaches them.
-        """
-        check_page_size(page_size)
-
-        async def fetch(cursor: str | None) -> tuple[Sequence[ApplicationKey], str | None]:
-            page = await self._session.call(
-                _raw.list_keys, max_key_count=page_size, start_application_key_id=cursor
-            )
-            return page.keys, page.next_application_key_id
-
-        return Pager(fetch)
-
-    async def delete_key(self, key_or_key_id: ApplicationKey | str) -> ApplicationKey:
-        """Delete an application key (``b2_delete_key``); returns the deleted key."""
-        key_id = (
-            key_or_key_id if isinstance(key_or_key_id, str) else key_or_key_id.application_key_id
-        )
-        return await self._session.call(_raw.delete_key, application_key_id=key_id)

@@ -245,10 +245,7 @@ class Session:
                 break
             except B2Error as exc:
                 failures += 1
-                delay = retry_delay(self.retry, exc, failures)
-                if delay is None:
-                    raise
-                await sleep(delay)
+                await self.back_off(exc, failures)
         self._generation += 1
         self._authorization = authorization
         self._context = ApiContext(
@@ -309,10 +306,22 @@ class Session:
                 await self.reauthorize_if_stale(context.generation)
             except B2Error as exc:
                 failures += 1
-                delay = retry_delay(self.retry, exc, failures)
-                if delay is None:
-                    raise
-                await sleep(delay)
+                await self.back_off(exc, failures)
+
+    async def back_off(self, error: BaseException, attempt: int) -> None:
+        """Sleep before retrying after ``error``, the ``attempt``-th failure, per :attr:`retry`.
+
+        The session's own calls and the download engine's retries share this, so that a
+        retry decision is made (and logged by :func:`retry_delay`) the same way everywhere.
+
+        Raises:
+            BaseException: ``error`` itself, when the policy says to stop (not retryable, or
+                out of attempts).
+        """
+        delay = retry_delay(self.retry, error, attempt)
+        if delay is None:
+            raise error
+        await sleep(delay)
 
     # ----------------------------------------------------------------------------------------
     # Read-only views of the current authorization

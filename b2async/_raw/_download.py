@@ -53,6 +53,7 @@ OVERRIDE_PARAMETERS = frozenset(
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 
+#: The two request methods a download accepts (``HEAD``: headers only, no body).
 DownloadMethod = Literal["GET", "HEAD"]
 
 

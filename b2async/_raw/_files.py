@@ -54,6 +54,46 @@ def check_legal_hold(legal_hold: str) -> str:
     return legal_hold
 
 
+def check_download_authorization_seconds(valid_duration_in_seconds: int) -> int:
+    """Return the lifetime if B2 accepts it (1 … 604 800 s, a bool is not a number here)."""
+    if isinstance(valid_duration_in_seconds, bool) or not (
+        1 <= valid_duration_in_seconds <= MAX_DOWNLOAD_AUTHORIZATION_SECONDS
+    ):
+        raise B2ValidationError(
+            "valid_duration_in_seconds must be between 1 and 604800 (one week), "
+            f"got {valid_duration_in_seconds}",
+            rule="valid_duration",
+        )
+    return valid_duration_in_seconds
+
+
+def check_copy_metadata(
+    metadata_directive: str | None,
+    content_type: str | None,
+    file_info: Mapping[str, str] | None,
+) -> None:
+    """Refuse metadata that contradicts the directive, before any request.
+
+    B2 refuses a content type (or file info) with ``COPY`` and requires a content type with
+    ``REPLACE``; the large-file copy path applies the same rule, so it lives here once.
+    """
+    if metadata_directive == "REPLACE":
+        if content_type is None:
+            raise B2ValidationError(
+                "metadata_directive='REPLACE' needs a content_type", rule="metadata_directive"
+            )
+    elif content_type is not None or file_info is not None:
+        raise B2ValidationError(
+            "content_type and file_info are only used with metadata_directive='REPLACE'",
+            rule="metadata_directive",
+        )
+
+
+def sse_member(sse: SseB2 | SseC | None) -> dict[str, object] | None:
+    """An encryption setting as a JSON request member (``None`` leaves the member out)."""
+    return None if sse is None else sse.to_json()
+
+
 async def list_file_names(
     ctx: ApiContext,
     *,
@@ -183,16 +223,7 @@ async def copy_file(
     """
     validate_file_name(file_name)
     validate_range(range_)
-    if metadata_directive == "REPLACE":
-        if content_type is None:
-            raise B2ValidationError(
-                "metadata_directive='REPLACE' needs a content_type", rule="metadata_directive"
-            )
-    elif content_type is not None or file_info is not None:
-        raise B2ValidationError(
-            "content_type and file_info are only used with metadata_directive='REPLACE'",
-            rule="metadata_directive",
-        )
+    check_copy_metadata(metadata_directive, content_type, file_info)
     info = None
     if file_info is not None:
         info = validate_file_info(
@@ -217,16 +248,8 @@ async def copy_file(
             "fileInfo": info,
             "fileRetention": None if file_retention is None else file_retention.to_json(),
             "legalHold": None if legal_hold is None else check_legal_hold(legal_hold),
-            "sourceServerSideEncryption": (
-                None
-                if source_server_side_encryption is None
-                else source_server_side_encryption.to_json()
-            ),
-            "destinationServerSideEncryption": (
-                None
-                if destination_server_side_encryption is None
-                else destination_server_side_encryption.to_json()
-            ),
+            "sourceServerSideEncryption": sse_member(source_server_side_encryption),
+            "destinationServerSideEncryption": sse_member(destination_server_side_encryption),
         },
     )
     return FileVersion.model_validate_json(body)
@@ -302,12 +325,7 @@ async def get_download_authorization(
     Raises:
         B2ValidationError: ``valid_duration_in_seconds`` outside 1 … 604 800 (one week).
     """
-    if not 1 <= valid_duration_in_seconds <= MAX_DOWNLOAD_AUTHORIZATION_SECONDS:
-        raise B2ValidationError(
-            "valid_duration_in_seconds must be between 1 and 604800 (one week), "
-            f"got {valid_duration_in_seconds}",
-            rule="valid_duration",
-        )
+    check_download_authorization_seconds(valid_duration_in_seconds)
     body = await post(
         ctx,
         "b2_get_download_authorization",

@@ -17,7 +17,7 @@ from b2async._models import (
     UnfinishedLargeFilesPage,
 )
 from b2async._raw._call import post
-from b2async._raw._files import check_legal_hold
+from b2async._raw._files import check_legal_hold, sse_member
 from b2async._validation import (
     range_header,
     validate_file_info,
@@ -89,9 +89,7 @@ async def start_large_file(
             "fileInfo": info,
             "fileRetention": None if file_retention is None else file_retention.to_json(),
             "legalHold": None if legal_hold is None else check_legal_hold(legal_hold),
-            "serverSideEncryption": (
-                None if server_side_encryption is None else server_side_encryption.to_json()
-            ),
+            "serverSideEncryption": sse_member(server_side_encryption),
         },
     )
     return FileVersion.model_validate_json(body)
@@ -196,16 +194,8 @@ async def copy_part(
             "largeFileId": large_file_id,
             "partNumber": part_number,
             "range": None if range_ is None else range_header(range_),
-            "sourceServerSideEncryption": (
-                None
-                if source_server_side_encryption is None
-                else source_server_side_encryption.to_json()
-            ),
-            "destinationServerSideEncryption": (
-                None
-                if destination_server_side_encryption is None
-                else destination_server_side_encryption.to_json()
-            ),
+            "sourceServerSideEncryption": sse_member(source_server_side_encryption),
+            "destinationServerSideEncryption": sse_member(destination_server_side_encryption),
         },
     )
     return Part.model_validate_json(body)

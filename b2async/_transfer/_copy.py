@@ -12,15 +12,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from b2async import _raw
-from b2async._errors import B2ValidationError, CopySourceTooBig
+from b2async._errors import CopySourceTooBig
 from b2async._models import SseC
+from b2async._raw._files import check_copy_metadata
 from b2async._transfer._plan import MAX_PART_SIZE, choose_part_size, plan_parts
 from b2async._transfer._tasks import first_error_task_group
 from b2async._transfer._types import UploadSpec
 from b2async._validation import validate_file_info, validate_file_name, validate_range
 
 if TYPE_CHECKING:
-    from b2async._models import FileVersion, Retention, SseB2
+    from b2async._models import FileVersion, LegalHold, Retention, SseB2
     from b2async._transfer._upload import UploadEngine
 
 __all__ = ["COPY_FILE_LIMIT", "copy_file"]
@@ -42,7 +43,7 @@ async def copy_file(
     source_sse: SseC | None = None,
     sse: SseB2 | SseC | None = None,
     retention: Retention | None = None,
-    legal_hold: Literal["on", "off"] | None = None,
+    legal_hold: LegalHold | None = None,
     parts_in_flight: int = 4,
     source_size: int | None = None,
     copy_file_limit: int = COPY_FILE_LIMIT,
@@ -53,22 +54,15 @@ async def copy_file(
         source_size: the source's size when already known (saves a ``b2_get_file_info``).
         copy_file_limit: results larger than this use the large-file path.
     """
+    # Checked here, not only in b2_copy_file: the large-file path never reaches that call.
     validate_file_name(file_name)
     validate_range(range_)
-    if metadata_directive == "REPLACE":
-        if content_type is None:
-            raise B2ValidationError(
-                "metadata_directive='REPLACE' needs a content_type", rule="content_type"
-            )
-        info = validate_file_info(file_info, file_name=file_name)
-    else:
-        if content_type is not None or file_info is not None:
-            raise B2ValidationError(
-                "content_type and file_info are taken from the source with "
-                "metadata_directive='COPY'",
-                rule="metadata_directive",
-            )
-        info = None
+    check_copy_metadata(metadata_directive, content_type, file_info)
+    info = (
+        validate_file_info(file_info, file_name=file_name)
+        if metadata_directive == "REPLACE"
+        else None
+    )
     session = engine.session
     length = None if range_ is None else range_[1] - range_[0] + 1
     if length is None and source_size is not None:

@@ -26,7 +26,6 @@ from b2async._errors import (
     InvalidAuthToken,
     TruncatedDownload,
 )
-from b2async._retry import retry_delay, sleep
 from b2async._validation import validate_file_name, validate_range
 
 if TYPE_CHECKING:
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
 
     from b2async._models import FileVersion, SseC
     from b2async._raw._context import ApiContext
+    from b2async._raw._download import DownloadMethod
     from b2async._session import Session
     from b2async._transfer._progress import Reporter
 
@@ -66,9 +66,14 @@ class DownloadTarget:
         return self.file_name if self.file_name is not None else f"id:{self.file_id}"
 
     def open(
-        self, ctx: ApiContext, range_: tuple[int, int] | None, sse: SseC | None
+        self,
+        ctx: ApiContext,
+        range_: tuple[int, int] | None,
+        sse: SseC | None,
+        *,
+        method: DownloadMethod = "GET",
     ) -> AbstractAsyncContextManager[Any]:
-        """The raw download context manager for this target."""
+        """The raw download context manager for this target (``HEAD``: headers only)."""
         if self.file_id is not None:
             return _raw.download_file_by_id(
                 ctx.http,
@@ -78,6 +83,7 @@ class DownloadTarget:
                 api_version=ctx.api_version,
                 range_=range_,
                 sse=sse,
+                method=method,
             )
         assert self.bucket_name is not None
         assert self.file_name is not None
@@ -89,7 +95,18 @@ class DownloadTarget:
             token=ctx.token,
             range_=range_,
             sse=sse,
+            method=method,
         )
+
+    async def head(self, ctx: ApiContext, *, sse: SseC | None = None) -> FileVersion:
+        """The version this target names, from a ``HEAD`` request (no content is sent).
+
+        Shaped for ``Session.call`` (context first), so it is retried and re-authorized
+        like any endpoint.
+        """
+        async with self.open(ctx, None, sse, method="HEAD") as response:
+            version: FileVersion = response.file_version
+            return version
 
 
 def expected_sha1(file_version: FileVersion) -> str | None:
@@ -193,7 +210,6 @@ async def open_download(
     (``download_to_file`` resumes its segments at the byte where they stopped).
     """
     validate_range(range_)
-    policy = session.retry
     reauthorized = False
     attempt = 0
     async with AsyncExitStack() as stack:
@@ -209,10 +225,7 @@ async def open_download(
                 await session.reauthorize_if_stale(ctx.generation)
                 continue
             except Exception as exc:
-                delay = retry_delay(policy, exc, attempt)
-                if delay is None:
-                    raise
-                await sleep(delay)
+                await session.back_off(exc, attempt)
                 continue
             break
         yield Download(response, reporter)

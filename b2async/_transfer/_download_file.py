@@ -37,7 +37,6 @@ import anyio
 import anyio.to_thread
 
 from b2async._errors import B2Error, ChecksumMismatch, TruncatedDownload
-from b2async._retry import retry_delay, sleep
 from b2async._transfer._download import DownloadTarget, expected_sha1, open_download
 from b2async._transfer._plan import PartSpec, plan_segments
 from b2async._transfer._sources import SEEK_LOCK, pread
@@ -208,10 +207,7 @@ async def _fetch_segment(
                 )
         except B2Error as exc:
             attempt += 1
-            delay = retry_delay(session.retry, exc, attempt)
-            if delay is None:
-                raise
-            await sleep(delay)
+            await session.back_off(exc, attempt)
 
 
 def _temp_name(path: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from b2async._transfer._copy import copy_file
 from b2async._transfer._download import Download, DownloadTarget, open_download
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     import anyio
 
-    from b2async._models import FileVersion, Retention, SseB2, SseC
+    from b2async._models import FileVersion, LegalHold, Retention, SseB2, SseC
     from b2async._session import Session
     from b2async._transfer._progress import Progress
 
@@ -37,7 +37,7 @@ def make_spec(
     file_info: dict[str, str] | None = None,
     sse: SseB2 | SseC | None = None,
     retention: Retention | None = None,
-    legal_hold: Literal["on", "off"] | None = None,
+    legal_hold: LegalHold | None = None,
 ) -> UploadSpec:
     """Validate an upload's destination before any request is made."""
     validate_file_name(file_name)
@@ -63,7 +63,8 @@ class TransferManager:
         """Forget pooled upload URLs (they hold no connection)."""
         self.uploads = UploadEngine(self._session)
 
-    # ------------------------------------------------------------------ uploads
+    # ----------------------------------------------------------------------------------------
+    # Uploads
 
     async def upload(
         self,
@@ -127,7 +128,8 @@ class TransferManager:
         reporter.finished()
         return result
 
-    # ------------------------------------------------------------------ downloads
+    # ----------------------------------------------------------------------------------------
+    # Downloads
 
     @asynccontextmanager
     async def open(
@@ -194,7 +196,8 @@ class TransferManager:
             min_segment=self.min_segment,
         )
 
-    # ------------------------------------------------------------------ copies
+    # ----------------------------------------------------------------------------------------
+    # Copies
 
     async def copy(self, source_file_id: str, file_name: str, **kwargs: Any) -> FileVersion:
         """Server-side copy (see :func:`b2async._transfer._copy.copy_file`)."""

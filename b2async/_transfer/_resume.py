@@ -22,8 +22,14 @@ if TYPE_CHECKING:
 
 __all__ = ["find_resumable"]
 
+# B2's largest pages: b2_list_unfinished_large_files returns at most 100 files per call,
+# b2_list_parts at most 1000 parts.
+_FILES_PER_PAGE = 100
+_PARTS_PER_PAGE = 1000
+
 
 async def _unfinished(session: Session, spec: UploadSpec) -> list[FileVersion]:
+    """Every unfinished large file named exactly ``spec.file_name``, oldest first."""
     found: list[FileVersion] = []
     start: str | None = None
     while True:
@@ -32,7 +38,7 @@ async def _unfinished(session: Session, spec: UploadSpec) -> list[FileVersion]:
             bucket_id=spec.bucket_id,
             name_prefix=spec.file_name,
             start_file_id=start,
-            max_file_count=100,
+            max_file_count=_FILES_PER_PAGE,
         )
         found.extend(f for f in page.files if f.file_name == spec.file_name)
         start = page.next_file_id
@@ -41,11 +47,15 @@ async def _unfinished(session: Session, spec: UploadSpec) -> list[FileVersion]:
 
 
 async def _parts(session: Session, file_id: str) -> list[Part]:
+    """Every part uploaded so far to the unfinished large file ``file_id``."""
     parts: list[Part] = []
     start: int | None = None
     while True:
         page = await session.call(
-            _raw.list_parts, file_id=file_id, start_part_number=start, max_part_count=1000
+            _raw.list_parts,
+            file_id=file_id,
+            start_part_number=start,
+            max_part_count=_PARTS_PER_PAGE,
         )
         parts.extend(page.parts)
         start = page.next_part_number

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
     import anyio
 
-    from b2async._models import FileVersion, Retention, SseB2, SseC
+    from b2async._client import B2Client
+    from b2async._models import FileVersion, LegalHold, Retention, SseB2, SseC
     from b2async._transfer._download import Download
     from b2async._transfer._manager import TransferManager
     from b2async._transfer._progress import BatchProgress, Progress
@@ -27,22 +28,21 @@ if TYPE_CHECKING:
 
 __all__ = ["BucketTransfers"]
 
-LegalHoldValue = Literal["on", "off"]
-
 
 class BucketTransfers:
     """Uploads, downloads and server-side copies inside one bucket."""
 
-    _client: Any
+    _client: B2Client
     id: str
     name: str
 
     @property
     def _transfers(self) -> TransferManager:
-        manager: TransferManager = self._client._transfers
-        return manager
+        """The client's transfer engine (upload-URL pools, limits)."""
+        return self._client._transfers
 
-    # ------------------------------------------------------------------ uploads
+    # ----------------------------------------------------------------------------------------
+    # Uploads
 
     async def upload_bytes(
         self,
@@ -53,7 +53,7 @@ class BucketTransfers:
         file_info: dict[str, str] | None = None,
         sse: SseB2 | SseC | None = None,
         retention: Retention | None = None,
-        legal_hold: LegalHoldValue | None = None,
+        legal_hold: LegalHold | None = None,
         progress: Progress | None = None,
     ) -> FileVersion:
         """Upload bytes in memory as ``file_name``.
@@ -83,7 +83,7 @@ class BucketTransfers:
         progress: Progress | None = None,
         sse: SseB2 | SseC | None = None,
         retention: Retention | None = None,
-        legal_hold: LegalHoldValue | None = None,
+        legal_hold: LegalHold | None = None,
         large_file_sha1: bool = True,
         resume: bool = False,
         part_size: int | None = None,
@@ -144,7 +144,7 @@ class BucketTransfers:
         progress: Progress | None = None,
         sse: SseB2 | SseC | None = None,
         retention: Retention | None = None,
-        legal_hold: LegalHoldValue | None = None,
+        legal_hold: LegalHold | None = None,
         large_file_sha1: bool = True,
         resume: bool = False,
         part_size: int | None = None,
@@ -265,7 +265,8 @@ class BucketTransfers:
             **options,
         )
 
-    # ------------------------------------------------------------------ downloads
+    # ----------------------------------------------------------------------------------------
+    # Downloads
 
     def download(
         self,
@@ -317,7 +318,7 @@ class BucketTransfers:
         sse: SseC | None = None,
     ) -> bytes:
         """The content of one file version (verified when whole)."""
-        return await self._transfers.read(DownloadTarget.by_id(file_id), range=range, sse=sse)
+        return await self._transfers.download_bytes_by_id(file_id, range=range, sse=sse)
 
     async def download_to_file(
         self,
@@ -350,7 +351,8 @@ class BucketTransfers:
             DownloadTarget.by_id(file_id), path, segments=segments, progress=progress, sse=sse
         )
 
-    # ------------------------------------------------------------------ copies
+    # ----------------------------------------------------------------------------------------
+    # Copies
 
     async def copy_file(
         self,
@@ -365,7 +367,7 @@ class BucketTransfers:
         source_sse: SseC | None = None,
         sse: SseB2 | SseC | None = None,
         retention: Retention | None = None,
-        legal_hold: LegalHoldValue | None = None,
+        legal_hold: LegalHold | None = None,
         parts_in_flight: int = 4,
     ) -> FileVersion:
         """Copy a file version server-side (into this bucket unless

@@ -7,8 +7,9 @@ import re
 import httpx
 import pytest
 
-from b2async._client import B2Client, _default_http_client
+from b2async._client import B2Client
 from b2async._errors import B2ConfigurationError, B2ValidationError, InvalidBucketName
+from b2async._http_client import default_http_client
 
 pytestmark = pytest.mark.anyio
 
@@ -99,7 +100,7 @@ async def test_leaves_a_lent_http_client_open() -> None:
 async def test_default_http_client_fast_path_only_on_asyncio(anyio_backend: str) -> None:
     from httpx_aiohttp import AiohttpTransport
 
-    client = _default_http_client(httpx.Timeout(5.0))
+    client = default_http_client(httpx.Timeout(5.0))
     try:
         uses_aiohttp = isinstance(client._transport, AiohttpTransport)
         assert uses_aiohttp is (anyio_backend == "asyncio")
@@ -110,7 +111,7 @@ async def test_default_http_client_fast_path_only_on_asyncio(anyio_backend: str)
 
 
 def test_default_http_client_outside_an_event_loop_is_portable() -> None:
-    client = _default_http_client(5.0)
+    client = default_http_client(5.0)
     assert isinstance(client._transport, httpx.AsyncHTTPTransport)
 
 
