@@ -164,9 +164,17 @@ class BucketFileVerbs:
         Args:
             prefix: the file-name prefix the token covers (``""`` = the whole bucket).
             valid_seconds: the token's lifetime, 1 … 604 800 (7 days).
-            content_disposition, content_language, expires, cache_control,
-            content_encoding, content_type: response-header overrides; downloads using the
-                token must then pass exactly the same values.
+            content_disposition: ``Content-Disposition`` override for downloads using the
+                token (response-header overrides: a download with this token must then pass
+                exactly the same value, and so for each of the overrides below).
+            content_language: ``Content-Language`` override.
+            expires: ``Expires`` override.
+            cache_control: ``Cache-Control`` override.
+            content_encoding: ``Content-Encoding`` override.
+            content_type: ``Content-Type`` override.
+
+        Returns:
+            The token with the bucket id and prefix it is valid for.
 
         Raises:
             B2ValidationError: ``valid_seconds`` out of range, before any request.

@@ -118,6 +118,12 @@ def expected_sha1(file_version: FileVersion) -> str | None:
 class Download:
     """An open download: the file's metadata and its verified byte stream.
 
+    Opening the download is retried (408/429/5xx, transport errors, an expired token); the
+    stream itself is not: if the connection breaks while the caller consumes it, iteration
+    raises :class:`B2ConnectionError` (or :class:`B2TimeoutError`) and the bytes already
+    yielded stand. To carry on, open a ranged download starting at the first byte not
+    received. ``download_to_file`` does exactly that for each of its segments.
+
     Attributes:
         file_version: the file version, built from the response headers.
         content_length: bytes in this response (the range's length for a ranged download).
@@ -159,6 +165,8 @@ class Download:
         """Yield the content; raise at the end if it was short or its SHA-1 is wrong.
 
         Raises:
+            B2ConnectionError: the connection broke mid-stream (not retried; see the class).
+            B2TimeoutError: the stream stalled past the read timeout (not retried).
             TruncatedDownload: fewer bytes arrived than announced.
             ChecksumMismatch: a whole-file download whose SHA-1 differs from B2's.
         """

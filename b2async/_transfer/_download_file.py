@@ -126,6 +126,10 @@ class _FrontierWriter:
             self.read_back += ahead - self._frontier
             self._frontier = ahead
 
+    def written(self, index: int) -> int:
+        """The end of the bytes segment ``index`` has written, contiguous from its start."""
+        return self._written[index]
+
     def digest(self) -> str | None:
         return None if self._hasher is None else self._hasher.hexdigest()
 
@@ -141,11 +145,12 @@ async def _consume(
     start: int,
     end: int,
     reporter: Reporter,
-) -> int:
-    """Write a response's bytes from ``start`` until ``end``; return the position reached.
+) -> None:
+    """Write a response's bytes from ``start`` until ``end`` into segment ``index``.
 
-    Whatever was received is written even when the stream breaks, so a retry resumes at
-    the first byte not received.
+    Whatever was received is written even when the stream breaks (the ``finally``), so the
+    writer's :meth:`~_FrontierWriter.written` for the segment is the first byte not received
+    whether this returns or raises; the caller resumes from there.
     """
     position = start
     pending: list[bytes] = []
@@ -169,8 +174,6 @@ async def _consume(
         if pending_len:
             with anyio.CancelScope(shield=True):
                 await writer.write(index, position, b"".join(pending))
-            position += pending_len
-    return position
 
 
 async def _fetch_segment(
@@ -183,22 +186,28 @@ async def _fetch_segment(
     reporter: Reporter,
     first: Download | None = None,
 ) -> None:
-    position = segment.offset
+    """Fetch one segment, resuming a broken stream at the first byte not yet written.
+
+    The writer's per-segment progress is the only record of where the segment stands: it
+    moves whenever bytes land in the file, including the bytes a broken stream delivered
+    before it failed, so every retry asks for exactly the rest of the segment.
+    """
     attempt = 0
-    while position < segment.end:
+    while (position := writer.written(index)) < segment.end:
         try:
             if first is not None:
                 download, first = first, None
-                position = await _consume(
+                await _consume(
                     download.raw_chunks(), writer, index, position, segment.end, reporter
                 )
             else:
                 async with open_download(
                     session, target, range_=(position, segment.end - 1), sse=sse
                 ) as download:
-                    position = await _consume(
+                    await _consume(
                         download.raw_chunks(), writer, index, position, segment.end, reporter
                     )
+            position = writer.written(index)
             if position < segment.end:
                 raise TruncatedDownload(
                     f"segment {segment.number} ended at byte {position} of {segment.end}",

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
+from b2async._client import B2Client
 from b2async._errors import ChecksumMismatch, NotFound, TruncatedDownload
 from b2async._transfer._download_file import _FrontierWriter
 from b2async._transfer._plan import plan_segments
 from b2async.testing import Fault
 from tests.transfer.conftest import payload, sha1
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
 
 pytestmark = pytest.mark.anyio
 
@@ -109,17 +116,100 @@ async def test_download_to_file(bucket, client, tmp_path, size: int, segments: i
     assert target2.read_bytes() == data
 
 
-async def test_download_to_file_resumes_broken_segments(bucket, client, emulator, tmp_path):
-    client._transfers.min_segment = 10_000
+class _Fetch:
+    """One download request: the range it asked for and the body bytes it delivered."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        match = re.fullmatch(r"bytes=(\d+)-(\d+)", request.headers.get("Range", ""))
+        self.range = (int(match[1]), int(match[2])) if match else None
+        self.status = 0
+        self.delivered = 0
+        self.broken = False
+
+
+class _CountedBody(httpx.AsyncByteStream):
+    def __init__(self, inner: httpx.AsyncByteStream, fetch: _Fetch) -> None:
+        self._inner = inner
+        self._fetch = fetch
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._inner:
+                self._fetch.delivered += len(chunk)
+                yield chunk
+        except httpx.TransportError:
+            self._fetch.broken = True
+            raise
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class _RecordDownloads(httpx.AsyncBaseTransport):
+    """Wraps the emulator's transport and records every download request's range."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+        self.fetches: list[_Fetch] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        if "/b2_download_file_by_" not in request.url.path and "/file/" not in request.url.path:
+            return response
+        fetch = _Fetch(request)
+        fetch.status = response.status_code
+        self.fetches.append(fetch)
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=_CountedBody(response.stream, fetch),
+            request=request,
+        )
+
+
+async def test_download_to_file_resumes_broken_segments(emulator, tmp_path) -> None:
+    recorder = _RecordDownloads(emulator.transport())
     data = payload(200_000, 36)
-    await bucket.upload_bytes(data, "f.bin")
-    emulator.faults.add("b2_download_file_by_id", Fault(kind="drop"), times=3)
-    emulator.faults.add("b2_download_file_by_name", Fault(kind="drop"), times=1)
-    emulator.faults.add("b2_download_file_by_id", Fault(kind="status", status=503), times=2)
-    target = tmp_path / "out.bin"
-    await bucket.download_to_file("f.bin", target, segments=4)
+    async with (
+        httpx.AsyncClient(transport=recorder) as http,
+        B2Client(emulator.key_id, emulator.key, realm=emulator.realm, http_client=http) as client,
+    ):
+        client._transfers.min_segment = 10_000
+        bucket = await client.create_bucket("resume")
+        await bucket.upload_bytes(data, "f.bin")
+        emulator.faults.add("b2_download_file_by_id", Fault(kind="drop"), times=3)
+        emulator.faults.add("b2_download_file_by_name", Fault(kind="drop"), times=1)
+        emulator.faults.add("b2_download_file_by_id", Fault(kind="status", status=503), times=2)
+        target = tmp_path / "out.bin"
+        await bucket.download_to_file("f.bin", target, segments=4)
     assert target.read_bytes() == data
     assert [e for e, _ in emulator.faults.injected].count("b2_download_file_by_id") == 5
+
+    first, *ranged = recorder.fetches
+    assert first.range is None
+    assert first.broken
+    assert first.delivered > 0
+    segments = plan_segments(len(data), 4, min_segment=10_000)
+    assert len(segments) == 4
+    # every ranged request ends at a segment's end and starts inside that segment
+    by_segment: dict[int, list[_Fetch]] = {seg.end - 1: [] for seg in segments}
+    for fetch in ranged:
+        assert fetch.range is not None
+        by_segment[fetch.range[1]].append(fetch)
+    # segment 0 resumes where the first (whole-file) response broke off
+    assert by_segment[segments[0].end - 1][0].range == (first.delivered, segments[0].end - 1)
+    broken = [f for f in ranged if f.broken and f.delivered > 0]
+    assert len(broken) == 3  # the three dropped by-id responses each delivered some bytes
+    for seg in segments[1:]:
+        fetches = by_segment[seg.end - 1]
+        position = seg.offset
+        for fetch in fetches:
+            # each retry asks for the first byte not yet received, never the segment again
+            assert fetch.range == (position, seg.end - 1)
+            if fetch.status == 206:  # a 503's body is an error document, not file bytes
+                position += fetch.delivered
+        assert position == seg.end
 
 
 async def test_download_to_file_never_leaves_a_bad_file(bucket, client, emulator, tmp_path):
