@@ -12,9 +12,15 @@ strings) B2 carries strings as UTF-8 that is then percent-encoded.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, unquote_plus
 
 __all__ = ["decode_b2", "encode_b2"]
+
+#: Matches a whole string that needs no escaping at all (the common case of plain ASCII
+#: names such as ``photos/2026/img_0001.jpg``), so it can be returned as is without the
+#: UTF-8 encode and the per-byte work of ``quote``: this runs for every upload.
+_NOTHING_TO_ESCAPE = re.compile(r"[A-Za-z0-9\-._~/]*").fullmatch
 
 
 def encode_b2(text: str) -> str:
@@ -26,6 +32,8 @@ def encode_b2(text: str) -> str:
     Raises:
         UnicodeEncodeError: ``text`` holds a lone surrogate (not representable in UTF-8).
     """
+    if _NOTHING_TO_ESCAPE(text) is not None:
+        return text
     return quote(text.encode("utf-8"), safe="/")
 
 

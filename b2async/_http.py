@@ -41,6 +41,7 @@ __all__ = ["B2Http"]
 logger = logging.getLogger("b2async.http")
 
 _JSON_CONTENT_TYPE = "application/json"
+_URL_CACHE_SIZE = 1024
 
 
 def _path_of(url: str) -> str:
@@ -96,7 +97,7 @@ class B2Http:
         client: the underlying httpx client.
     """
 
-    __slots__ = ("_base_headers", "_json_headers", "client")
+    __slots__ = ("_base_headers", "_json_headers", "_urls", "client")
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
@@ -107,6 +108,10 @@ class B2Http:
             "User-Agent": USER_AGENT,
             "Content-Type": _JSON_CONTENT_TYPE,
         }
+        # Parsed URLs by their text. httpx validates and parses a URL string character by
+        # character on every request; upload URLs and API endpoints repeat for thousands of
+        # requests, and an ``httpx.URL`` given to httpx is reused as it is.
+        self._urls: dict[str, httpx.URL] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(client={type(self.client).__name__})"
@@ -123,7 +128,7 @@ class B2Http:
         """Send one request, read the whole answer and return the body of a 2xx response."""
         try:
             response = await self.client.request(
-                method, url, headers=headers, content=content, params=params
+                method, self._url(url), headers=headers, content=content, params=params
             )
         except httpx.TransportError as exc:
             raise _transport_error(method, url, exc) from exc
@@ -131,6 +136,15 @@ class B2Http:
         if not 200 <= response.status_code < 300:
             _raise_for_response(response, body)
         return body
+
+    def _url(self, url: str) -> httpx.URL:
+        """``url`` parsed once (a bounded cache: cleared when it grows past 1024 entries)."""
+        parsed = self._urls.get(url)
+        if parsed is None:
+            if len(self._urls) >= _URL_CACHE_SIZE:
+                self._urls.clear()
+            parsed = self._urls[url] = httpx.URL(url)
+        return parsed
 
     async def authorize(self, url: str, key_id: str, key: SecretStr) -> bytes:
         """Call ``b2_authorize_account`` at ``url`` with HTTP Basic credentials.

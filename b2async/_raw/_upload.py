@@ -93,6 +93,7 @@ async def upload_file(
     sse: SseB2 | SseC | None = None,
     retention: Retention | None = None,
     legal_hold: LegalHold | None = None,
+    validated: bool = False,
 ) -> FileVersion:
     """``b2_upload_file``: POST one file's bytes to an upload URL.
 
@@ -110,6 +111,11 @@ async def upload_file(
         sse: SSE-B2 or SSE-C.
         retention: Object Lock retention for the new version.
         legal_hold: ``"on"`` / ``"off"``.
+        validated: the caller already checked ``file_name`` with ``validate_file_name`` and
+            ``file_info`` with ``validate_file_info`` (same ``strict_header_limit``; its result,
+            keys lower-cased) — the transfer engine does so once per file before any request,
+            so its retries and its hot path skip the repeat. The SHA-1 and length checks
+            always run.
 
     Returns:
         The new file version.
@@ -118,7 +124,8 @@ async def upload_file(
         B2ValidationError: before any request, for a bad name, file info, SHA-1 value or
             length.
     """
-    validate_file_name(file_name)
+    if not validated:
+        validate_file_name(file_name)
     digits_at_end = _check_sha1(sha1, allow_unverified=True)
     _check_length(content, content_length, digits_at_end=digits_at_end)
     if content_length - (40 if digits_at_end else 0) > MAX_UPLOAD_SIZE:
@@ -134,12 +141,16 @@ async def upload_file(
         "X-Bz-Content-Sha1": sha1,
     }
     if file_info:
-        info = validate_file_info(
-            file_info,
-            file_name=file_name,
-            strict_header_limit=(
-                sse is not None or retention is not None or legal_hold is not None
-            ),
+        info = (
+            file_info
+            if validated
+            else validate_file_info(
+                file_info,
+                file_name=file_name,
+                strict_header_limit=(
+                    sse is not None or retention is not None or legal_hold is not None
+                ),
+            )
         )
         for key, value in info.items():
             headers[_INFO_PREFIX + key] = encode_b2(value)

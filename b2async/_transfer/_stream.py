@@ -163,7 +163,7 @@ async def _upload_large_stream(
     resume: bool,
     limiter: anyio.CapacityLimiter | None,
 ) -> UploadResult:
-    file_id = await engine.start_large(spec, dict(spec.file_info))
+    file_id = await engine.start_large(spec, dict(spec.file_info), limiter)
     pool = engine.part_pool(file_id)
     sha1s: dict[int, str] = {}
     buffers = anyio.Semaphore(parts_in_flight + 1)
@@ -206,7 +206,8 @@ async def _upload_large_stream(
                 part = PartSpec(number=number, offset=offset, length=length)
                 offset += length
                 tg.start_soon(send, part, pieces, digest.hexdigest())
-        fv = await engine.session.call(
+        fv = await engine.call_in_slot(
+            limiter,
             _raw.finish_large_file,
             file_id=file_id,
             part_sha1_array=[sha1s[n] for n in range(1, number + 1)],

@@ -19,7 +19,7 @@ because B2 wants it in the file info at ``b2_start_large_file``.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import anyio.lowlevel
@@ -29,7 +29,7 @@ from b2async._models import SseC
 from b2async._transfer._hashing import HEX_DIGITS_AT_END, SHA1_HEX_LENGTH, HashingBody, check_sha1
 from b2async._transfer._plan import MAX_PART_SIZE, PartSpec, plan_parts
 from b2async._transfer._resume import find_resumable
-from b2async._transfer._sources import BytesSource, RangeSource
+from b2async._transfer._sources import WHOLE_READ_LIMIT, BytesSource, RangeSource
 from b2async._transfer._tasks import first_error_task_group
 from b2async._transfer._types import UploadResult, UploadSpec
 from b2async._transfer._upload_pool import UploadUrlPool, upload_with_retries
@@ -44,9 +44,6 @@ if TYPE_CHECKING:
 __all__ = ["WHOLE_READ_LIMIT", "UploadEngine"]
 
 _log = logging.getLogger("b2async.transfer")
-
-#: Small files up to this size are read (and hashed) in one thread hop and sent as one buffer.
-WHOLE_READ_LIMIT = 8 * 1024 * 1024
 
 T = TypeVar("T")
 
@@ -92,13 +89,6 @@ class UploadEngine:
         minimum = auth.absolute_minimum_part_size
         return (part_size or auth.recommended_part_size), minimum
 
-    @staticmethod
-    async def _limited(limiter: anyio.CapacityLimiter | None, fn: Callable[[], Awaitable[T]]) -> T:
-        if limiter is None:
-            return await fn()
-        async with limiter:
-            return await fn()
-
     # ---------------------------------------------------------------- small files
 
     async def upload_small(
@@ -126,21 +116,19 @@ class UploadEngine:
         http = self.session.http
 
         async def attempt(url: UploadUrl) -> FileVersion:
-            fv = await self._limited(
-                limiter,
-                lambda: _raw.upload_file(
-                    http,
-                    url,
-                    file_name=spec.file_name,
-                    content=data,
-                    content_length=len(data),
-                    sha1=sha1,
-                    content_type=spec.content_type,
-                    file_info=spec.file_info,
-                    sse=spec.sse,
-                    retention=spec.retention,
-                    legal_hold=spec.legal_hold,
-                ),
+            fv = await _raw.upload_file(
+                http,
+                url,
+                file_name=spec.file_name,
+                content=data,
+                content_length=len(data),
+                sha1=sha1,
+                content_type=spec.content_type,
+                file_info=spec.file_info,
+                sse=spec.sse,
+                retention=spec.retention,
+                legal_hold=spec.legal_hold,
+                validated=True,  # make_spec checked name and info
             )
             check_sha1(spec.file_name, sha1, fv.content_sha1)
             return fv
@@ -150,6 +138,7 @@ class UploadEngine:
             self.session.retry,
             attempt,
             what=f"upload of {spec.file_name!r}",
+            limiter=limiter,
         )
         reporter.moved(len(data))
         return UploadResult(fv, sha1, len(data))
@@ -168,21 +157,19 @@ class UploadEngine:
             body = HashingBody(source.chunks(0, source.size), reporter)
             bodies.append(body)
             try:
-                fv = await self._limited(
-                    limiter,
-                    lambda: _raw.upload_file(
-                        http,
-                        url,
-                        file_name=spec.file_name,
-                        content=body,
-                        content_length=source.size + SHA1_HEX_LENGTH,
-                        sha1=HEX_DIGITS_AT_END,
-                        content_type=spec.content_type,
-                        file_info=spec.file_info,
-                        sse=spec.sse,
-                        retention=spec.retention,
-                        legal_hold=spec.legal_hold,
-                    ),
+                fv = await _raw.upload_file(
+                    http,
+                    url,
+                    file_name=spec.file_name,
+                    content=body,
+                    content_length=source.size + SHA1_HEX_LENGTH,
+                    sha1=HEX_DIGITS_AT_END,
+                    content_type=spec.content_type,
+                    file_info=spec.file_info,
+                    sse=spec.sse,
+                    retention=spec.retention,
+                    legal_hold=spec.legal_hold,
+                    validated=True,  # make_spec checked name and info
                 )
             finally:
                 with anyio.CancelScope(shield=True):
@@ -196,6 +183,7 @@ class UploadEngine:
             attempt,
             what=f"upload of {spec.file_name!r}",
             on_retry=lambda: bodies[-1].rollback(),
+            limiter=limiter,
         )
         digest = bodies[-1].digest
         assert digest is not None
@@ -203,9 +191,28 @@ class UploadEngine:
 
     # ---------------------------------------------------------------- large files
 
-    async def start_large(self, spec: UploadSpec, file_info: dict[str, str]) -> str:
+    async def call_in_slot(
+        self,
+        limiter: anyio.CapacityLimiter | None,
+        fn: Callable[..., Awaitable[T]],
+        **kwargs: Any,
+    ) -> T:
+        """``session.call(fn, **kwargs)`` holding a slot of ``limiter`` (a batch's bound on
+        requests in flight covers the JSON calls of its large files too)."""
+        if limiter is None:
+            return await self.session.call(fn, **kwargs)
+        async with limiter:
+            return await self.session.call(fn, **kwargs)
+
+    async def start_large(
+        self,
+        spec: UploadSpec,
+        file_info: dict[str, str],
+        limiter: anyio.CapacityLimiter | None = None,
+    ) -> str:
         """``b2_start_large_file``; returns the new file id."""
-        fv = await self.session.call(
+        fv = await self.call_in_slot(
+            limiter,
             _raw.start_large_file,
             bucket_id=spec.bucket_id,
             file_name=spec.file_name,
@@ -257,17 +264,14 @@ class UploadEngine:
                     bodies.append(body)
                     content, length, header = body, part.length + SHA1_HEX_LENGTH, HEX_DIGITS_AT_END
             try:
-                result = await self._limited(
-                    limiter,
-                    lambda: _raw.upload_part(
-                        http,
-                        url,
-                        part_number=part.number,
-                        content=content,  # type: ignore[arg-type]
-                        content_length=length,
-                        sha1=header,
-                        sse=sse,
-                    ),
+                result = await _raw.upload_part(
+                    http,
+                    url,
+                    part_number=part.number,
+                    content=content,  # type: ignore[arg-type]
+                    content_length=length,
+                    sha1=header,
+                    sse=sse,
                 )
             finally:
                 aclose = getattr(content, "aclose", None)
@@ -283,7 +287,7 @@ class UploadEngine:
                 bodies[-1].rollback()
 
         result = await upload_with_retries(
-            pool, self.session.retry, attempt, what=what, on_retry=rollback
+            pool, self.session.retry, attempt, what=what, on_retry=rollback, limiter=limiter
         )
         if not bodies:
             reporter.moved(part.length)
@@ -318,13 +322,13 @@ class UploadEngine:
                 file_id, done = found
                 reporter.moved(sum(p.length for p in parts if p.number in done))
         if file_id is None:
-            file_id = await self.start_large(spec, info)
+            file_id = await self.start_large(spec, info, limiter)
         try:
             sha1s = await self.upload_parts(
                 file_id, spec, parts, source, done, reporter, parts_in_flight, limiter
             )
-            fv = await self.session.call(
-                _raw.finish_large_file, file_id=file_id, part_sha1_array=sha1s
+            fv = await self.call_in_slot(
+                limiter, _raw.finish_large_file, file_id=file_id, part_sha1_array=sha1s
             )
         except BaseException:
             if not resume:

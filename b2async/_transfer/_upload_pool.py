@@ -146,6 +146,7 @@ async def upload_with_retries(
     *,
     what: str,
     on_retry: Callable[[], None] | None = None,
+    limiter: anyio.CapacityLimiter | None = None,
 ) -> T:
     """Run ``attempt(url)`` on pooled URLs until it succeeds or the attempts run out.
 
@@ -156,6 +157,9 @@ async def upload_with_retries(
             buffer re-sent by the caller).
         what: a description for messages and logs (never a token).
         on_retry: called before each retry (e.g. to roll back progress).
+        limiter: bounds the requests in flight (a batch's ``concurrency``). A slot is held
+            from taking a URL until the attempt ends, so a pool never holds more URLs than
+            there are slots, and it is given back during a backoff sleep.
 
     Raises:
         UploadFailed: every attempt failed; the last error is chained.
@@ -165,37 +169,21 @@ async def upload_with_retries(
 
     last: BaseException | None = None
     for number in range(1, policy.max_attempts + 1):
-        try:
-            url = await pool.acquire()
-        except Exception as exc:
-            # Getting a URL already went through the session's retries (and its one
-            # re-authorization); if it still failed retryably, count it as an attempt.
-            if not (is_url_fault(exc) or isinstance(exc, TooManyRequests)):
-                raise
-            last = exc
-            delay = _delay(policy, exc, number)
+        if limiter is None:
+            done, result, last, delay = await _attempt_once(pool, policy, attempt, number)
         else:
             try:
-                result = await attempt(url)
-            except anyio.get_cancelled_exc_class():
-                # The request was cut mid-way: the URL's state is unknown; do not reuse it.
-                pool.discard(url)
-                raise
-            except TooManyRequests as exc:
-                # 429: the URL is fine, B2 wants us to slow down.
-                pool.release(url)
-                last = exc
-                delay = _delay(policy, exc, number)
-            except Exception as exc:
-                if not is_url_fault(exc):
-                    pool.release(url)
-                    raise
-                pool.discard(url)
-                last = exc
-                delay = _delay(policy, exc, number) if isinstance(exc, ServiceUnavailable) else 0.0
-            else:
-                pool.release(url)
-                return result
+                # A free slot is taken without the scheduling round trip of ``acquire()``
+                # (the request itself is the checkpoint); only a full limiter waits.
+                limiter.acquire_nowait()
+            except anyio.WouldBlock:
+                await limiter.acquire()
+            try:
+                done, result, last, delay = await _attempt_once(pool, policy, attempt, number)
+            finally:
+                limiter.release()
+        if done:
+            return result  # type: ignore[return-value]
         if number == policy.max_attempts:
             break
         _log.debug(
@@ -212,3 +200,42 @@ async def upload_with_retries(
         f"{what}: gave up after {policy.max_attempts} attempts ({type(last).__name__})",
         attempts=policy.max_attempts,
     ) from last
+
+
+async def _attempt_once(
+    pool: UploadUrlPool[U],
+    policy: RetryPolicy,
+    attempt: Callable[[U], Awaitable[T]],
+    number: int,
+) -> tuple[bool, T | None, BaseException | None, float]:
+    """One attempt on one URL: ``(succeeded, result, retryable error, delay before retry)``.
+
+    Errors a retry cannot help are raised.
+    """
+    try:
+        url = await pool.acquire()
+    except Exception as exc:
+        # Getting a URL already went through the session's retries (and its one
+        # re-authorization); if it still failed retryably, count it as an attempt.
+        if not (is_url_fault(exc) or isinstance(exc, TooManyRequests)):
+            raise
+        return False, None, exc, _delay(policy, exc, number)
+    try:
+        result = await attempt(url)
+    except anyio.get_cancelled_exc_class():
+        # The request was cut mid-way: the URL's state is unknown; do not reuse it.
+        pool.discard(url)
+        raise
+    except TooManyRequests as exc:
+        # 429: the URL is fine, B2 wants us to slow down.
+        pool.release(url)
+        return False, None, exc, _delay(policy, exc, number)
+    except Exception as exc:
+        if not is_url_fault(exc):
+            pool.release(url)
+            raise
+        pool.discard(url)
+        delay = _delay(policy, exc, number) if isinstance(exc, ServiceUnavailable) else 0.0
+        return False, None, exc, delay
+    pool.release(url)
+    return True, result, None, 0.0
