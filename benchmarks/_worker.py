@@ -168,7 +168,9 @@ async def _stream(size: int) -> AsyncIterator[bytes]:
     while left > 0:
         chunk = block if left >= len(block) else block[:left]
         left -= len(chunk)
-        yield chunk
+        # A fresh object per chunk, as a real producer gives: yielding the same bytes object
+        # again and again would let buffered parts share memory and flatter the RSS figure.
+        yield bytes(memoryview(chunk))
 
 
 async def run_b2async(spec: dict[str, Any], result: Measurement) -> None:

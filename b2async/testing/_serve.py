@@ -99,7 +99,10 @@ class EmulatorServer:
         """Bind, start serving and return the base URL (blocks until the server is up)."""
         uvicorn = _import_uvicorn()
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only when the
+        # listening socket says it is TCP. Without it, a response written in two pieces waits
+        # for the client's delayed ACK (~40 ms) on every kept-alive request.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((self.host, self.port))
