@@ -1,12 +1,19 @@
-"""Streaming downloads, verified while they stream.
+"""Streaming downloads, verified while they stream, resumed when the connection breaks.
 
-:func:`open_download` opens a download (retrying the *opening* on 408/429/5xx/transport
-errors and re-authorizing once on an expired account token) and yields a :class:`Download`.
-Its :meth:`Download.aiter_bytes` hashes every chunk as it passes; at the end of the stream
-the byte count is checked against what was announced (:class:`TruncatedDownload`) and, for a
+:func:`open_download` opens a download (retrying the opening on 408/429/5xx/transport errors
+and re-authorizing once on an expired account token) and yields a :class:`Download`. Its
+:meth:`Download.aiter_bytes` hashes every chunk as it passes; at the end of the stream the
+byte count is checked against what was announced (:class:`TruncatedDownload`) and, for a
 whole file, the SHA-1 against ``contentSha1`` — or ``large_file_sha1`` from the file info for
 large files, for which B2 keeps no digest (:class:`ChecksumMismatch`). A partial range can't
 be hashed against anything B2 knows, so only its length is checked.
+
+When the body breaks midway (a transport error or a timeout), :meth:`Download.aiter_bytes`
+closes the broken response and re-opens the rest — ``Range: bytes=<first byte not received>-
+<last byte wanted>`` — of the *same version*, by the file id of the first response (never by
+name again: a newer version may have been uploaded meanwhile), and carries on hashing and
+counting over the concatenated stream. All failures of one download (broken bodies and failed
+re-opens) share one attempt count, bounded by the session's :class:`RetryPolicy`.
 """
 
 from __future__ import annotations
@@ -16,12 +23,14 @@ from contextlib import AsyncExitStack, aclosing, asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import anyio
 import httpx
 
 from b2async import _raw
 from b2async._errors import (
     B2ConnectionError,
     B2TimeoutError,
+    B2TransportError,
     ChecksumMismatch,
     InvalidAuthToken,
     TruncatedDownload,
@@ -115,24 +124,94 @@ def expected_sha1(file_version: FileVersion) -> str | None:
     return file_version.verified_sha1 or file_version.large_file_sha1
 
 
+class _Resumer:
+    """Owns a download's current response and re-opens the rest of the same version.
+
+    Each response lives in its own exit stack, so a broken one is closed (its connection
+    released) before the next request goes out.
+    """
+
+    def __init__(
+        self, session: Session, target: DownloadTarget, sse: SseC | None, stack: AsyncExitStack
+    ) -> None:
+        self.session = session
+        self.target = target
+        self.sse = sse
+        self.stack = stack
+
+    async def close(self) -> None:
+        """Close the current response (shielded: it must not leak even when cancelled)."""
+        with anyio.CancelScope(shield=True):
+            await self.stack.aclose()
+
+    async def reopen(self, range_: tuple[int, int], failures: int) -> tuple[Any, int]:
+        """Close the current response and open ``range_`` of the same version.
+
+        Returns the new response and the updated failure count (failed re-opens count too).
+        """
+        await self.close()
+        self.stack = AsyncExitStack()
+        return await _enter(self.session, self.target, range_, self.sse, self.stack, failures)
+
+
+async def _enter(
+    session: Session,
+    target: DownloadTarget,
+    range_: tuple[int, int] | None,
+    sse: SseC | None,
+    stack: AsyncExitStack,
+    failures: int = 0,
+) -> tuple[Any, int]:
+    """Open ``target`` into ``stack``, retrying per the session's policy.
+
+    Re-authorizes once on an invalid account token; every other failure goes through
+    :meth:`Session.back_off` (which re-raises it when it is not retryable or ``failures``
+    reaches ``max_attempts``). Returns the response and the updated failure count.
+    """
+    reauthorized = False
+    while True:
+        ctx = await session.context()
+        try:
+            response = await stack.enter_async_context(target.open(ctx, range_, sse))
+        except InvalidAuthToken:
+            if reauthorized:
+                raise
+            reauthorized = True
+            await session.reauthorize_if_stale(ctx.generation)
+            continue
+        except Exception as exc:
+            failures += 1
+            await session.back_off(exc, failures)
+            continue
+        return response, failures
+
+
 class Download:
     """An open download: the file's metadata and its verified byte stream.
 
-    Opening the download is retried (408/429/5xx, transport errors, an expired token); the
-    stream itself is not: if the connection breaks while the caller consumes it, iteration
-    raises :class:`B2ConnectionError` (or :class:`B2TimeoutError`) and the bytes already
-    yielded stand. To carry on, open a ranged download starting at the first byte not
-    received. ``download_to_file`` does exactly that for each of its segments.
+    Opening the download is retried (408/429/5xx, transport errors, an expired token), and so
+    is the stream: if the connection breaks (or stalls past the read timeout) while the caller
+    consumes :meth:`aiter_bytes`, the broken response is closed and the rest of the same
+    version is fetched by file id with a ``Range`` starting at the first byte not received
+    (within the caller's range, if one was asked for); iteration simply continues, the SHA-1
+    and length checks spanning all responses. Broken bodies and failed re-opens share one
+    attempt count bounded by the session's ``RetryPolicy.max_attempts``; when it runs out, the
+    last error (:class:`B2ConnectionError`, :class:`B2TimeoutError` or a retryable
+    :class:`B2APIError`) is raised, the bytes already yielded standing. A wrong SHA-1 at the
+    end is never retried here: :class:`ChecksumMismatch` surfaces.
 
     Attributes:
-        file_version: the file version, built from the response headers.
-        content_length: bytes in this response (the range's length for a ranged download).
+        file_version: the file version, built from the (first) response's headers.
+        content_length: bytes this download delivers (the range's length when ranged).
         content_range: ``(first, last, total)`` for a ranged answer, else ``None``.
     """
 
-    def __init__(self, response: Any, reporter: Reporter | None = None) -> None:
+    def __init__(
+        self, response: Any, reporter: Reporter | None = None, *, resumer: _Resumer | None = None
+    ) -> None:
         self._response = response
         self._reporter = reporter
+        self._resumer = resumer
         self.file_version: FileVersion = response.file_version
         self.content_length: int = response.content_length
         self.content_range: tuple[int, int, int] | None = response.content_range
@@ -145,15 +224,21 @@ class Download:
         return cr is None or (cr[0] == 0 and cr[1] == cr[2] - 1)
 
     async def raw_chunks(self, chunk_size: int | None = None) -> AsyncGenerator[bytes, None]:
-        """The response's bytes without any checking (for the segmented file writer).
+        """The first response's bytes without any checking or resuming (for the segmented
+        file writer, which resumes each segment itself).
 
         A broken connection is raised as :class:`B2ConnectionError` / :class:`B2TimeoutError`
         right here (not only when the block exits), so callers can retry where they are.
         """
         self._consumed = True
+        async with aclosing(self._chunks(self._response, chunk_size)) as chunks:
+            async for chunk in chunks:
+                yield chunk
+
+    async def _chunks(self, response: Any, chunk_size: int | None) -> AsyncGenerator[bytes, None]:
         name = self.file_version.file_name
         try:
-            async with aclosing(self._response.aiter_bytes(chunk_size)) as chunks:
+            async with aclosing(response.aiter_bytes(chunk_size)) as chunks:
                 async for chunk in chunks:
                     yield chunk
         except httpx.TimeoutException as exc:
@@ -161,29 +246,82 @@ class Download:
         except httpx.TransportError as exc:
             raise B2ConnectionError(f"download of {name!r} broke: {type(exc).__name__}") from exc
 
+    def _span(self) -> tuple[int, int]:
+        """``(first, last)``: the file offsets this download covers (inclusive)."""
+        if self.content_range is not None:
+            return self.content_range[0], self.content_range[1]
+        return 0, self.content_length - 1
+
+    async def _resume(self, error: B2TransportError, received: int, failures: int) -> int:
+        """Back off after ``error``, then re-open from byte ``received`` of this download.
+
+        Returns the updated failure count; raises when the policy says to stop.
+        """
+        assert self._resumer is not None
+        failures += 1
+        await self._resumer.session.back_off(error, failures)
+        first, last = self._span()
+        start = first + received
+        response, failures = await self._resumer.reopen((start, last), failures)
+        self._response = response
+        got = response.content_range
+        total = self.content_range[2] if self.content_range is not None else self.content_length
+        if got != (start, last, total):
+            # Not the bytes asked for (the server ignored or clipped the Range): never splice
+            # them into the stream. Counted as a failed attempt like a broken body.
+            raise TruncatedDownload(
+                f"{self.file_version.file_name!r}: resuming at byte {start} got content range "
+                f"{got} instead of {(start, last, total)}",
+                expected=self.content_length,
+                received=received,
+            )
+        return failures
+
     async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
-        """Yield the content; raise at the end if it was short or its SHA-1 is wrong.
+        """Yield the content, resuming a broken stream; raise at the end if it was short or
+        its SHA-1 is wrong.
 
         Raises:
-            B2ConnectionError: the connection broke mid-stream (not retried; see the class).
-            B2TimeoutError: the stream stalled past the read timeout (not retried).
+            B2ConnectionError: the connection broke and the retry policy's attempts are spent
+                (or the download cannot be resumed).
+            B2TimeoutError: the stream stalled past the read timeout, attempts spent likewise.
+            B2APIError: re-opening the rest failed with a non-retryable error, or a retryable
+                one once attempts were spent.
             TruncatedDownload: fewer bytes arrived than announced.
-            ChecksumMismatch: a whole-file download whose SHA-1 differs from B2's.
+            ChecksumMismatch: a whole-file download whose SHA-1 differs from B2's (not
+                retried).
         """
         if self._consumed:
             raise RuntimeError("a download's content can be iterated only once")
+        self._consumed = True
         expected = expected_sha1(self.file_version) if self.is_whole_file else None
         hasher = hashlib.sha1() if expected is not None else None
         reporter = self._reporter if self._reporter is not None and self._reporter.active else None
         received = 0
-        async with aclosing(self.raw_chunks(chunk_size)) as chunks:
-            async for chunk in chunks:
-                received += len(chunk)
-                if hasher is not None:
-                    hasher.update(chunk)
-                if reporter is not None:
-                    reporter.moved(len(chunk))
-                yield chunk
+        failures = 0
+        while True:
+            try:
+                async with aclosing(self._chunks(self._response, chunk_size)) as chunks:
+                    async for chunk in chunks:
+                        received += len(chunk)
+                        if hasher is not None:
+                            hasher.update(chunk)
+                        if reporter is not None:
+                            reporter.moved(len(chunk))
+                        yield chunk
+                break
+            except B2TransportError as exc:
+                if self._resumer is None:
+                    raise
+                if received >= self.content_length:
+                    break  # every byte arrived before the connection broke
+                while True:
+                    try:
+                        failures = await self._resume(exc, received, failures)
+                        break
+                    except TruncatedDownload as mismatch:
+                        failures += 1
+                        await self._resumer.session.back_off(mismatch, failures)
         if received != self.content_length:
             raise TruncatedDownload(
                 f"{self.file_version.file_name!r}: got {received} of {self.content_length} bytes",
@@ -198,7 +336,8 @@ class Download:
             )
 
     async def read(self) -> bytes:
-        """The whole (verified) content."""
+        """The whole (verified) content, resumed across broken connections like
+        :meth:`aiter_bytes`."""
         parts = [chunk async for chunk in self.aiter_bytes()]
         return b"".join(parts)
 
@@ -214,26 +353,20 @@ async def open_download(
 ) -> AsyncIterator[Download]:
     """Open a download, retrying the opening per the session's policy.
 
-    Only the opening is retried here; a stream that breaks midway raises to the reader
-    (``download_to_file`` resumes its segments at the byte where they stopped).
+    The yielded :class:`Download` resumes a broken stream in :meth:`Download.aiter_bytes`
+    (re-opening by the first response's file id); :meth:`Download.raw_chunks` does not
+    (``download_to_file`` resumes its segments at the byte where they stopped). Whichever
+    response is current is closed when the block exits, even on cancellation.
     """
     validate_range(range_)
-    reauthorized = False
-    attempt = 0
-    async with AsyncExitStack() as stack:
-        while True:
-            attempt += 1
-            ctx = await session.context()
-            try:
-                response = await stack.enter_async_context(target.open(ctx, range_, sse))
-            except InvalidAuthToken:
-                if reauthorized:
-                    raise
-                reauthorized = True
-                await session.reauthorize_if_stale(ctx.generation)
-                continue
-            except Exception as exc:
-                await session.back_off(exc, attempt)
-                continue
-            break
-        yield Download(response, reporter)
+    resumer = _Resumer(session, target, sse, AsyncExitStack())
+    try:
+        response, _ = await _enter(session, target, range_, sse, resumer.stack)
+        file_id = response.file_version.file_id
+        if file_id:
+            resumer.target = DownloadTarget.by_id(file_id)  # the same version, whatever happens
+            yield Download(response, reporter, resumer=resumer)
+        else:  # pragma: no cover - B2 always sends X-Bz-File-Id
+            yield Download(response, reporter)
+    finally:
+        await resumer.close()

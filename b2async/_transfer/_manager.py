@@ -140,7 +140,8 @@ class TransferManager:
         sse: SseC | None = None,
         progress: Progress | None = None,
     ) -> AsyncIterator[Download]:
-        """Open a verified streaming download of ``target``."""
+        """Open a verified streaming download of ``target``; its stream resumes a broken
+        connection from the same version (see :class:`Download`)."""
         reporter = make_reporter(progress, target.label) if progress is not None else None
         async with open_download(
             self._session, target, range_=range, sse=sse, reporter=reporter
@@ -159,7 +160,8 @@ class TransferManager:
         sse: SseC | None = None,
         progress: Progress | None = None,
     ) -> bytes:
-        """The (verified) content of ``target``, or of a range of it."""
+        """The (verified) content of ``target``, or of a range of it, resumed across broken
+        connections like :meth:`open`'s stream."""
         async with self.open(target, range=range, sse=sse, progress=progress) as download:
             return await download.read()
 
@@ -170,7 +172,7 @@ class TransferManager:
         range: tuple[int, int] | None = None,
         sse: SseC | None = None,
     ) -> bytes:
-        """The (verified) content of one file version."""
+        """The (verified) content of one file version (resumed like :meth:`read`)."""
         return await self.read(DownloadTarget.by_id(file_id), range=range, sse=sse)
 
     async def download_to_file(

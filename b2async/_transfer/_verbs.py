@@ -282,6 +282,14 @@ class BucketTransfers:
         ``dl.aiter_bytes()``, which verifies the SHA-1 of a whole file as it streams (raising
         :class:`ChecksumMismatch` at the end) and the length of any download
         (:class:`TruncatedDownload`).
+
+        Opening is retried per the client's ``RetryPolicy``, and so is the stream: when the
+        connection breaks midway, the rest is fetched (a ``Range`` from the first byte not
+        received, within ``range`` if given) from the same version, by the file id of the
+        first response — never by name again, so a version uploaded meanwhile is not mixed
+        in. Iteration continues seamlessly and the checks span the whole stream. Once the
+        policy's attempts are spent, the last error (e.g. :class:`B2ConnectionError`) is
+        raised. A :class:`ChecksumMismatch` is never retried.
         """
         target = DownloadTarget.by_name(self.name, file_name)
         return self._transfers.open(target, range=range, sse=sse, progress=progress)
@@ -294,7 +302,8 @@ class BucketTransfers:
         sse: SseC | None = None,
         progress: Progress | None = None,
     ) -> AbstractAsyncContextManager[Download]:
-        """Open a streaming download of one file version (see :meth:`download`)."""
+        """Open a streaming download of one file version (see :meth:`download`; a broken
+        stream is resumed from the same version the same way)."""
         target = DownloadTarget.by_id(file_id)
         return self._transfers.open(target, range=range, sse=sse, progress=progress)
 
@@ -306,7 +315,11 @@ class BucketTransfers:
         sse: SseC | None = None,
         progress: Progress | None = None,
     ) -> bytes:
-        """The content of ``file_name`` (verified when whole; length-checked when ranged)."""
+        """The content of ``file_name`` (verified when whole; length-checked when ranged).
+
+        A connection that breaks midway is resumed from the same version, by file id (see
+        :meth:`download`).
+        """
         target = DownloadTarget.by_name(self.name, file_name)
         return await self._transfers.read(target, range=range, sse=sse, progress=progress)
 
@@ -317,7 +330,8 @@ class BucketTransfers:
         range: tuple[int, int] | None = None,
         sse: SseC | None = None,
     ) -> bytes:
-        """The content of one file version (verified when whole)."""
+        """The content of one file version (verified when whole; a broken connection is
+        resumed, see :meth:`download`)."""
         return await self._transfers.download_bytes_by_id(file_id, range=range, sse=sse)
 
     async def download_to_file(

@@ -341,14 +341,21 @@ async def test_download_to_file_resumes_after_a_dropped_connection(
     assert version.large_file_sha1 == sha1(data)
 
 
-async def test_download_bytes_reports_a_dropped_connection(
+async def test_download_bytes_resumes_a_dropped_connection_over_a_socket(
     bucket: Bucket, emulator: B2Emulator
 ) -> None:
-    # download_bytes retries opening a download but not a stream broken mid-body: the caller
-    # sees a typed connection error, never truncated bytes.
-    await bucket.upload_bytes(payload(20_000, seed=14), "dropped-bytes.bin")
+    # Over a real socket: a body broken mid-way is resumed by file id from the first missing
+    # byte; when every attempt breaks, the caller sees a typed connection error, never
+    # truncated bytes.
+    data = payload(300_000, seed=14)
+    await bucket.upload_bytes(data, "dropped-bytes.bin")
     emulator.faults.clear()
     emulator.faults.add("b2_download_file_by_name", Fault.dropped(), times=1)
+    emulator.faults.add("b2_download_file_by_id", Fault.dropped(), times=1)
+    assert await bucket.download_bytes("dropped-bytes.bin") == data
+    emulator.faults.clear()
+    emulator.faults.add("b2_download_file_by_name", Fault.dropped(), times=1)
+    emulator.faults.add("b2_download_file_by_id", Fault.dropped())
     with pytest.raises(B2ConnectionError):
         await bucket.download_bytes("dropped-bytes.bin")
     emulator.faults.clear()
