@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import httpx
 
-__all__ = ["default_http_client"]
+__all__ = ["aiohttp_transport", "default_http_client", "running_on_asyncio"]
 
 # Bulk uploads keep many connections busy; let them all stay alive between requests.
 _CONNECTION_LIMIT = 100
@@ -54,13 +54,13 @@ def default_http_client(timeout: httpx.Timeout | float) -> httpx.AsyncClient:
         max_connections=_CONNECTION_LIMIT, max_keepalive_connections=_CONNECTION_LIMIT
     )
     if running_on_asyncio():
-        transport = _aiohttp_transport()
+        transport = aiohttp_transport()
         if transport is not None:
             return httpx.AsyncClient(timeout=timeout, transport=transport)
     return httpx.AsyncClient(timeout=timeout, limits=limits)
 
 
-def _aiohttp_transport() -> httpx.AsyncBaseTransport | None:
+def aiohttp_transport() -> httpx.AsyncBaseTransport | None:
     """httpx-aiohttp's transport with large read chunks, or None without the extra."""
     try:
         import aiohttp
