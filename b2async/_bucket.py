@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 from b2async import _raw
 from b2async._bucket_files import BucketFileVerbs
 from b2async._errors import B2ValidationError, BucketNotFound
-from b2async._paging import Pager, check_page_size
+from b2async._models._files import (
+    file_names_cursor,
+    file_versions_cursor,
+    parse_file_names_page,
+    parse_file_versions_page,
+)
+from b2async._paging import MAX_PAGE_SIZE, Pager, PipelinedPager, check_page_size
+from b2async._raw._files import list_file_names_body, list_file_versions_body
 from b2async._transfer import BucketTransfers
 
 if TYPE_CHECKING:
@@ -153,8 +160,8 @@ class Bucket(BucketFileVerbs, BucketTransfers):
         prefix: str = "",
         delimiter: str | None = None,
         start_file_name: str | None = None,
-        page_size: int = 1000,
-    ) -> Pager[FileVersion, str]:
+        page_size: int = MAX_PAGE_SIZE,
+    ) -> PipelinedPager[FileVersion, str]:
         """The visible files (newest version of each name), sorted by name, all pages.
 
         Use as ``async for fv in bucket.list_file_names(prefix="a/"): ...``. With a
@@ -165,22 +172,22 @@ class Bucket(BucketFileVerbs, BucketTransfers):
             prefix: only names starting with this.
             delimiter: group names into folders at this character after the prefix.
             start_file_name: start at this name (inclusive).
-            page_size: names per ``b2_list_file_names`` call (1 … 10 000; billed per 1000).
+            page_size: names per ``b2_list_file_names`` call (1 … 10 000). B2 bills per 1000
+                names returned, not per call, so the default is the largest page.
         """
         check_page_size(page_size)
 
-        async def fetch(cursor: str | None) -> tuple[Sequence[FileVersion], str | None]:
-            page = await self._client._session.call(
-                _raw.list_file_names,
+        async def fetch(cursor: str | None) -> bytes:
+            return await self._client._session.call(
+                list_file_names_body,
                 bucket_id=self.id,
                 start_file_name=cursor,
                 max_file_count=page_size,
                 prefix=prefix,
                 delimiter=delimiter,
             )
-            return page.files, page.next_file_name
 
-        return Pager(fetch, start_file_name)
+        return PipelinedPager(fetch, file_names_cursor, parse_file_names_page, start_file_name)
 
     def list_file_versions(
         self,
@@ -188,8 +195,8 @@ class Bucket(BucketFileVerbs, BucketTransfers):
         delimiter: str | None = None,
         start_file_name: str | None = None,
         start_file_id: str | None = None,
-        page_size: int = 1000,
-    ) -> Pager[FileVersion, tuple[str, str | None]]:
+        page_size: int = MAX_PAGE_SIZE,
+    ) -> PipelinedPager[FileVersion, tuple[str, str | None]]:
         """Every version (uploads, hide markers, unfinished large-file starts), all pages.
 
         Sorted by name, then newest first within a name.
@@ -199,18 +206,17 @@ class Bucket(BucketFileVerbs, BucketTransfers):
             delimiter: group names into folders at this character after the prefix.
             start_file_name: start at this name (inclusive).
             start_file_id: with ``start_file_name``, start at this version (inclusive).
-            page_size: versions per ``b2_list_file_versions`` call (1 … 10 000).
+            page_size: versions per ``b2_list_file_versions`` call (1 … 10 000; billed like
+                :meth:`list_file_names`).
         """
         check_page_size(page_size)
         if start_file_id is not None and start_file_name is None:
             raise B2ValidationError("start_file_id needs start_file_name", rule="start_file_id")
 
-        async def fetch(
-            cursor: tuple[str, str | None] | None,
-        ) -> tuple[Sequence[FileVersion], tuple[str, str | None] | None]:
+        async def fetch(cursor: tuple[str, str | None] | None) -> bytes:
             name, file_id = cursor if cursor is not None else (None, None)
-            page = await self._client._session.call(
-                _raw.list_file_versions,
+            return await self._client._session.call(
+                list_file_versions_body,
                 bucket_id=self.id,
                 start_file_name=name,
                 start_file_id=file_id,
@@ -218,12 +224,9 @@ class Bucket(BucketFileVerbs, BucketTransfers):
                 prefix=prefix,
                 delimiter=delimiter,
             )
-            if page.next_file_name is None:
-                return page.files, None
-            return page.files, (page.next_file_name, page.next_file_id)
 
         start = (start_file_name, start_file_id) if start_file_name is not None else None
-        return Pager(fetch, start)
+        return PipelinedPager(fetch, file_versions_cursor, parse_file_versions_page, start)
 
     def list_unfinished_large_files(
         self, prefix: str = "", page_size: int = 100

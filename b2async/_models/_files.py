@@ -7,13 +7,14 @@ timestamp conversion and lower-casing ``replicationStatus``.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Annotated, Final
 
 from pydantic import AliasChoices, BeforeValidator, Field, SecretStr
 
 from b2async._encoding import decode_b2
-from b2async._models._base import EPOCH, B2Model, Timestamp, from_millis
+from b2async._models._base import EPOCH, B2Model, Timestamp, from_millis, validate_page
 from b2async._models._encryption import SSE_B2, SSE_C, ServerSideEncryption
 from b2async._models._retention import FileLegalHold, FileRetention, RetentionSetting
 
@@ -28,6 +29,10 @@ __all__ = [
     "FileVersion",
     "FileVersionsPage",
     "UploadUrl",
+    "file_names_cursor",
+    "file_versions_cursor",
+    "parse_file_names_page",
+    "parse_file_versions_page",
 ]
 
 _HEX40 = re.compile(r"[0-9a-fA-F]{40}")
@@ -229,6 +234,68 @@ class FileVersionsPage(B2Model):
     files: list[FileVersion]
     next_file_name: str | None = None
     next_file_id: str | None = None
+
+
+class _NamesCursor(B2Model):
+    next_file_name: str | None = None
+
+
+class _VersionsCursor(B2Model):
+    next_file_name: str | None = None
+    next_file_id: str | None = None
+
+
+def _cursor_members(body: bytes) -> dict[str, object] | None:
+    """The members after a listing's ``files`` array, parsed alone, or ``None`` if unsure.
+
+    B2 sends ``{"files": [...], "nextFileName": ..., "nextFileId": ...}``. The text after
+    the last ``]``, behind a ``{``, parses as exactly one JSON object only when that ``]``
+    closes a top-level member (a ``]`` inside a string or a deeper object leaves invalid or
+    trailing text). Callers fall back to a full parse when the cursor is not in it.
+    """
+    end = body.rfind(b"]")
+    if end < 0:
+        return None
+    try:
+        members = json.loads(b"{" + body[end + 1 :].lstrip(b" \t\r\n,"))
+    except ValueError:
+        return None
+    return members if isinstance(members, dict) and "nextFileName" in members else None
+
+
+def file_names_cursor(body: bytes) -> str | None:
+    """The ``nextFileName`` of a raw ``b2_list_file_names`` page, without parsing its files.
+
+    Lets a pager ask for the next page before this one is parsed: reading only the members
+    after the files array takes microseconds, a full pass over a 10,000-version page ~20 ms.
+    """
+    members = _cursor_members(body)
+    if members is None:
+        return _NamesCursor.model_validate_json(body).next_file_name
+    return _NamesCursor.model_validate(members).next_file_name
+
+
+def file_versions_cursor(body: bytes) -> tuple[str, str | None] | None:
+    """The ``(nextFileName, nextFileId)`` of a raw ``b2_list_file_versions`` page, or ``None``
+    on the last page; see :func:`file_names_cursor`."""
+    members = _cursor_members(body)
+    if members is None:
+        cursor = _VersionsCursor.model_validate_json(body)
+    else:
+        cursor = _VersionsCursor.model_validate(members)
+    if cursor.next_file_name is None:
+        return None
+    return cursor.next_file_name, cursor.next_file_id
+
+
+def parse_file_names_page(body: bytes) -> list[FileVersion]:
+    """The files of a raw ``b2_list_file_names`` page (see :func:`validate_page`)."""
+    return validate_page(FileNamesPage, body).files
+
+
+def parse_file_versions_page(body: bytes) -> list[FileVersion]:
+    """The files of a raw ``b2_list_file_versions`` page (see :func:`validate_page`)."""
+    return validate_page(FileVersionsPage, body).files
 
 
 class UploadUrl(B2Model):

@@ -15,6 +15,7 @@ from b2async._models import (
     FileVersionsPage,
     LegalHoldResult,
 )
+from b2async._models._base import validate_page
 from b2async._raw._call import post
 from b2async._validation import (
     range_header,
@@ -107,7 +108,29 @@ async def list_file_names(
 
     Paging (following ``next_file_name``) is the caller's job.
     """
-    body = await post(
+    body = await list_file_names_body(
+        ctx,
+        bucket_id=bucket_id,
+        start_file_name=start_file_name,
+        max_file_count=max_file_count,
+        prefix=prefix,
+        delimiter=delimiter,
+    )
+    return validate_page(FileNamesPage, body)
+
+
+async def list_file_names_body(
+    ctx: ApiContext,
+    *,
+    bucket_id: str,
+    start_file_name: str | None = None,
+    max_file_count: int | None = None,
+    prefix: str | None = None,
+    delimiter: str | None = None,
+) -> bytes:
+    """:func:`list_file_names` unparsed: the page's JSON body, for parsing off the event loop
+    with ``validate_page(FileNamesPage, body)``."""
+    return await post(
         ctx,
         "b2_list_file_names",
         {
@@ -118,7 +141,6 @@ async def list_file_names(
             "delimiter": delimiter,
         },
     )
-    return FileNamesPage.model_validate_json(body)
 
 
 async def list_file_versions(
@@ -135,7 +157,31 @@ async def list_file_versions(
 
     ``start_file_id`` is only meaningful together with ``start_file_name``.
     """
-    body = await post(
+    body = await list_file_versions_body(
+        ctx,
+        bucket_id=bucket_id,
+        start_file_name=start_file_name,
+        start_file_id=start_file_id,
+        max_file_count=max_file_count,
+        prefix=prefix,
+        delimiter=delimiter,
+    )
+    return validate_page(FileVersionsPage, body)
+
+
+async def list_file_versions_body(
+    ctx: ApiContext,
+    *,
+    bucket_id: str,
+    start_file_name: str | None = None,
+    start_file_id: str | None = None,
+    max_file_count: int | None = None,
+    prefix: str | None = None,
+    delimiter: str | None = None,
+) -> bytes:
+    """:func:`list_file_versions` unparsed: the page's JSON body, for parsing off the event
+    loop with ``validate_page(FileVersionsPage, body)``."""
+    return await post(
         ctx,
         "b2_list_file_versions",
         {
@@ -147,7 +193,6 @@ async def list_file_versions(
             "delimiter": delimiter,
         },
     )
-    return FileVersionsPage.model_validate_json(body)
 
 
 async def get_file_info(ctx: ApiContext, *, file_id: str) -> FileVersion:
