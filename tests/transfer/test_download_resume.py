@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,7 @@ from b2async._client import B2Client
 from b2async._config import RetryPolicy
 from b2async._errors import B2ConnectionError, ChecksumMismatch
 from b2async.testing import B2Emulator, Fault
+from tests.transfer._recording import DownloadFetch, DownloadRecorder
 from tests.transfer.conftest import payload, sha1
 
 if TYPE_CHECKING:
@@ -22,61 +22,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.anyio
 
 SIZE = 300_000
-
-
-class _Fetch:
-    """One download request: endpoint, file id, range, and what became of its body."""
-
-    def __init__(self, request: httpx.Request) -> None:
-        path = request.url.path
-        self.by_id = path.endswith("/b2_download_file_by_id")
-        self.file_id = request.url.params.get("fileId")
-        match = re.fullmatch(r"bytes=(\d+)-(\d+)", request.headers.get("Range", ""))
-        self.range = (int(match[1]), int(match[2])) if match else None
-        self.delivered = 0
-        self.broken = False
-        self.closed = False
-
-
-class _Body(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, fetch: _Fetch) -> None:
-        self._inner = inner
-        self._fetch = fetch
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
-            async for chunk in self._inner:
-                self._fetch.delivered += len(chunk)
-                yield chunk
-        except httpx.TransportError:
-            self._fetch.broken = True
-            raise
-
-    async def aclose(self) -> None:
-        self._fetch.closed = True
-        await self._inner.aclose()
-
-
-class _Recorder(httpx.AsyncBaseTransport):
-    """Wraps the emulator's transport and records every download request."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
-        self.fetches: list[_Fetch] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        if "/b2_download_file_by_" not in request.url.path and "/file/" not in request.url.path:
-            return response
-        fetch = _Fetch(request)
-        self.fetches.append(fetch)
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            stream=_Body(response.stream, fetch),
-            request=request,
-        )
 
 
 @pytest.fixture
@@ -88,8 +33,8 @@ def emulator() -> B2Emulator:
 @asynccontextmanager
 async def _recorded_client(
     emulator: B2Emulator, retry: RetryPolicy | None = None
-) -> AsyncIterator[tuple[B2Client, _Recorder]]:
-    recorder = _Recorder(emulator.transport())
+) -> AsyncIterator[tuple[B2Client, DownloadRecorder]]:
+    recorder = DownloadRecorder(emulator.transport())
     options = {"retry": retry} if retry is not None else {}
     async with (
         httpx.AsyncClient(transport=recorder) as http,
@@ -101,12 +46,12 @@ async def _recorded_client(
 
 
 @pytest.fixture
-async def recorded(emulator: B2Emulator) -> AsyncIterator[tuple[B2Client, _Recorder]]:
+async def recorded(emulator: B2Emulator) -> AsyncIterator[tuple[B2Client, DownloadRecorder]]:
     async with _recorded_client(emulator) as pair:
         yield pair
 
 
-def _assert_resumed(fetches: list[_Fetch], file_id: str, first: int, last: int) -> None:
+def _assert_resumed(fetches: list[DownloadFetch], file_id: str, first: int, last: int) -> None:
     """Every re-open asks the same version, by id, for exactly the bytes not yet received."""
     position = first + fetches[0].delivered
     for fetch in fetches[1:]:
@@ -224,7 +169,7 @@ async def test_exhausted_attempts_raise_the_last_error(emulator, max_attempts: i
 
 
 async def _exhaust(
-    client: B2Client, recorder: _Recorder, emulator: B2Emulator, max_attempts: int
+    client: B2Client, recorder: DownloadRecorder, emulator: B2Emulator, max_attempts: int
 ) -> None:
     bucket = await client.create_bucket("resume")
     data = payload(SIZE, 57)
@@ -283,7 +228,9 @@ async def test_large_file_recovers_and_is_verified() -> None:
         await _large_file_recovers(client, recorder, emulator)
 
 
-async def _large_file_recovers(client: B2Client, recorder: _Recorder, emulator: B2Emulator) -> None:
+async def _large_file_recovers(
+    client: B2Client, recorder: DownloadRecorder, emulator: B2Emulator
+) -> None:
     bucket = await client.create_bucket("resume")
     data = payload(SIZE, 60)
     fv = await bucket.upload_bytes(data, "big.bin")  # > recommended part size: a large file
@@ -358,7 +305,7 @@ class _StallFirstDownload(httpx.AsyncBaseTransport):
 
 
 async def test_read_timeout_mid_body_is_resumed(emulator) -> None:
-    recorder = _Recorder(emulator.transport())
+    recorder = DownloadRecorder(emulator.transport())
     staller = _StallFirstDownload(recorder)
     data = payload(SIZE, 62)
     async with (

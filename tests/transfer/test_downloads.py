@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -15,10 +13,8 @@ from b2async._errors import ChecksumMismatch, NotFound, TruncatedDownload
 from b2async._transfer._download_file import _FrontierWriter
 from b2async._transfer._plan import plan_segments
 from b2async.testing import Fault
+from tests.transfer._recording import DownloadFetch, DownloadRecorder
 from tests.transfer.conftest import payload, sha1
-
-if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
 
 pytestmark = pytest.mark.anyio
 
@@ -116,60 +112,8 @@ async def test_download_to_file(bucket, client, tmp_path, size: int, segments: i
     assert target2.read_bytes() == data
 
 
-class _Fetch:
-    """One download request: the range it asked for and the body bytes it delivered."""
-
-    def __init__(self, request: httpx.Request) -> None:
-        match = re.fullmatch(r"bytes=(\d+)-(\d+)", request.headers.get("Range", ""))
-        self.range = (int(match[1]), int(match[2])) if match else None
-        self.status = 0
-        self.delivered = 0
-        self.broken = False
-
-
-class _CountedBody(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, fetch: _Fetch) -> None:
-        self._inner = inner
-        self._fetch = fetch
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
-            async for chunk in self._inner:
-                self._fetch.delivered += len(chunk)
-                yield chunk
-        except httpx.TransportError:
-            self._fetch.broken = True
-            raise
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-class _RecordDownloads(httpx.AsyncBaseTransport):
-    """Wraps the emulator's transport and records every download request's range."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
-        self.fetches: list[_Fetch] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        if "/b2_download_file_by_" not in request.url.path and "/file/" not in request.url.path:
-            return response
-        fetch = _Fetch(request)
-        fetch.status = response.status_code
-        self.fetches.append(fetch)
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            stream=_CountedBody(response.stream, fetch),
-            request=request,
-        )
-
-
 async def test_download_to_file_resumes_broken_segments(emulator, tmp_path) -> None:
-    recorder = _RecordDownloads(emulator.transport())
+    recorder = DownloadRecorder(emulator.transport())
     data = payload(200_000, 36)
     async with (
         httpx.AsyncClient(transport=recorder) as http,
@@ -193,7 +137,7 @@ async def test_download_to_file_resumes_broken_segments(emulator, tmp_path) -> N
     segments = plan_segments(len(data), 4, min_segment=10_000)
     assert len(segments) == 4
     # every ranged request ends at a segment's end and starts inside that segment
-    by_segment: dict[int, list[_Fetch]] = {seg.end - 1: [] for seg in segments}
+    by_segment: dict[int, list[DownloadFetch]] = {seg.end - 1: [] for seg in segments}
     for fetch in ranged:
         assert fetch.range is not None
         by_segment[fetch.range[1]].append(fetch)
