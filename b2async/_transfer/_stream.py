@@ -4,10 +4,15 @@ The stream is read once, in order. The first bytes decide the path: if the strea
 within the threshold it is a small file (one ``b2_upload_file`` with the digest in the
 header). Otherwise a large file is started and the stream is cut into parts of ``part_size``:
 each filled part buffer is hashed and handed to an upload task, and reading continues while
-up to ``parts_in_flight`` parts upload. A part buffer lives only until its part is
-acknowledged (a retry re-sends it), and at most ``parts_in_flight + 1`` buffers exist at a
-time (the ones in flight plus the one being filled), so memory is bounded by
-``(parts_in_flight + 1) * part_size`` whatever the stream's length.
+parts upload. A part buffer lives only until its part is acknowledged (a retry re-sends it),
+and at most ``parts_in_flight`` buffers exist at a time, the one being filled included, so
+memory is bounded by ``parts_in_flight * part_size`` whatever the stream's length.
+
+Why the buffer being filled takes a slot: part buffers are the whole memory cost of a stream
+upload (100 MB each by default), while filling one from a fast producer takes a fraction of
+the time sending one does. An extra buffer to read ahead with would buy little overlap for a
+whole part's worth of memory; with ``parts_in_flight`` slots, all of them are in flight
+whenever the network is the bottleneck.
 
 The whole-file SHA-1 is computed as the stream is read and returned in
 :class:`~b2async._transfer._types.UploadResult` (B2 keeps none for large files, and it can't be
@@ -166,15 +171,15 @@ async def _upload_large_stream(
     file_id = await engine.start_large(spec, dict(spec.file_info), limiter)
     pool = engine.part_pool(file_id)
     sha1s: dict[int, str] = {}
-    buffers = anyio.Semaphore(parts_in_flight + 1)
-    sending = anyio.CapacityLimiter(parts_in_flight)
+    # One slot per part buffer: taken before a buffer is filled, given back when its part
+    # is acknowledged, so at most parts_in_flight buffers exist and as many parts upload.
+    buffers = anyio.Semaphore(parts_in_flight)
 
     async def send(part: PartSpec, pieces: list[bytes], sha1: str) -> None:
         try:
-            async with sending:
-                sha1s[part.number] = await engine.upload_part(
-                    pool, spec, part, None, (pieces, sha1), reporter, limiter
-                )
+            sha1s[part.number] = await engine.upload_part(
+                pool, spec, part, None, (pieces, sha1), reporter, limiter
+            )
         finally:
             pieces.clear()
             part_buffers.remove()

@@ -1,4 +1,4 @@
-"""Streams of unknown length keep at most parts_in_flight + 1 part buffers alive."""
+"""Streams of unknown length keep at most parts_in_flight part buffers alive."""
 
 from __future__ import annotations
 
@@ -7,15 +7,19 @@ import itertools
 from typing import TYPE_CHECKING
 
 import anyio
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from b2async._client import B2Client
 from b2async._transfer._stream import _Chunker, part_buffers
 from tests.transfer.conftest import PART, payload
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+
+    from b2async.testing import B2Emulator
 
 pytestmark = pytest.mark.anyio
 
@@ -44,9 +48,54 @@ async def test_part_buffers_are_bounded(bucket, emulator, parts_in_flight: int) 
     assert result.sha1 == digest.hexdigest()
     assert emulator.calls["b2_upload_part"] == -(-total // PART)
     assert part_buffers.current == 0  # every buffer let go
-    assert 1 <= part_buffers.peak <= parts_in_flight + 1
+    # the buffer being filled counts: never more buffers than parts_in_flight
+    assert 1 <= part_buffers.peak <= parts_in_flight
     stored = await bucket.download_bytes("stream.bin")
     assert hashlib.sha1(stored).hexdigest() == digest.hexdigest()
+
+
+class SlowParts(httpx.AsyncBaseTransport):
+    """The emulator behind a slow network for part uploads; counts parts in flight."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.now = self.peak = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if "b2_upload_part" not in request.url.path:
+            return await self.inner.handle_async_request(request)
+        self.now += 1
+        self.peak = max(self.peak, self.now)
+        try:
+            await anyio.sleep(0.01)
+            return await self.inner.handle_async_request(request)
+        finally:
+            self.now -= 1
+
+
+@pytest.mark.parametrize("parts_in_flight", [1, 2, 4])
+async def test_slow_network_fills_every_slot_and_no_more(
+    emulator: B2Emulator, parts_in_flight: int
+) -> None:
+    """When sending is the bottleneck, exactly parts_in_flight buffers exist, all uploading."""
+    total = 12 * PART + 5
+    digest = hashlib.sha1()
+    transport = SlowParts(emulator.transport())
+    part_buffers.reset()
+    async with (
+        httpx.AsyncClient(transport=transport) as http,
+        B2Client(emulator.key_id, emulator.key, realm=emulator.realm, http_client=http) as b2,
+    ):
+        bucket = await b2.create_bucket("slow-network")
+        result = await bucket.upload_stream_result(
+            generated(total, 7_777, digest), "slow.bin", parts_in_flight=parts_in_flight
+        )
+        stored = await bucket.download_bytes("slow.bin")
+    assert result.size == total == len(stored)
+    assert hashlib.sha1(stored).hexdigest() == result.sha1 == digest.hexdigest()
+    assert part_buffers.peak == parts_in_flight
+    assert transport.peak == parts_in_flight
+    assert part_buffers.current == 0
 
 
 @settings(max_examples=150, deadline=None)
