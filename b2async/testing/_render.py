@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -43,6 +44,17 @@ def version_json(
         body["legalHold"] = {"isClientAuthorizedToRead": False, "value": None}
     body["serverSideEncryption"] = version.sse.json()
     return body
+
+
+def version_bytes(version: StoredVersion, caps: frozenset[str]) -> bytes:
+    """:func:`version_json` encoded, cached on the version (listings render the same versions
+    page after page; see ``StoredVersion.rendered``)."""
+    key = ("readFileRetentions" in caps, "readFileLegalHolds" in caps)
+    encoded = version.rendered.get(key)
+    if encoded is None:
+        encoded = json.dumps(version_json(version, caps)).encode()
+        version.rendered[key] = encoded
+    return encoded
 
 
 def folder_json(name: str) -> dict[str, Any]:

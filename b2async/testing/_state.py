@@ -142,6 +142,18 @@ class StoredVersion:
     retention_until: int | None = None
     legal_hold: str | None = None
     parts: dict[int, Part] = field(default_factory=dict)
+    #: This version's JSON as listings render it, by (can read retention, can read legal
+    #: hold): a 10,000-version page is then a join of cached bytes, not 10,000 encodings.
+    #: Emptied whenever a field is assigned (finishing a large file, Object Lock updates).
+    rendered: dict[tuple[bool, bool], bytes] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        rendered = getattr(self, "rendered", None)
+        if rendered and name != "rendered":
+            rendered.clear()
+        object.__setattr__(self, name, value)
 
     def data(self) -> bytes:
         """The whole content (tests/inspection; downloads stream the chunks instead)."""

@@ -66,10 +66,31 @@ def unauthorized(message: str = "") -> ApiError:
     )
 
 
+class EncodedArray(list[bytes]):
+    """A JSON array whose items are already encoded (a listing's cached file versions)."""
+
+
 def json_response(body: Mapping[str, Any], status: int = 200) -> EmuResponse:
     """A JSON success response with B2's headers."""
-    data = json.dumps(body).encode()
+    data = encode_json(body)
     return EmuResponse(status, [*JSON_HEADERS, ("Content-Length", str(len(data)))], data)
+
+
+def encode_json(body: Mapping[str, Any]) -> bytes:
+    """``json.dumps(body)``, with :class:`EncodedArray` members spliced in as they are."""
+    if not any(isinstance(value, EncodedArray) for value in body.values()):
+        return json.dumps(body).encode()
+    members = [
+        json.dumps(key).encode()
+        + b": "
+        + (
+            b"[" + b", ".join(value) + b"]"
+            if isinstance(value, EncodedArray)
+            else json.dumps(value).encode()
+        )
+        for key, value in body.items()
+    ]
+    return b"{" + b", ".join(members) + b"}"
 
 
 def encode(text: str) -> str:

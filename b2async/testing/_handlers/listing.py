@@ -9,11 +9,12 @@ itself is returned, which re-emits that folder (once) at the start of the next p
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from b2async.testing._ids import parse_file_id
-from b2async.testing._render import folder_json, version_json
-from b2async.testing._wire import bad_request
+from b2async.testing._render import folder_json, version_bytes
+from b2async.testing._wire import EncodedArray, bad_request
 
 if TYPE_CHECKING:
     from b2async.testing._call import Call
@@ -65,7 +66,7 @@ async def list_file_names(call: Call) -> dict[str, Any]:
     index = bucket.index
     names = index.visible_from(max(start, prefix))
     caps = call.caps()
-    files: list[dict[str, Any]] = []
+    files = EncodedArray()
     next_name: str | None = None
     while (name := next(names, None)) is not None:
         if not name.startswith(prefix):
@@ -75,12 +76,12 @@ async def list_file_names(call: Call) -> dict[str, Any]:
             break
         folder = _folder(name, prefix, delimiter)
         if folder is not None:
-            files.append(folder_json(folder))
+            files.append(json.dumps(folder_json(folder)).encode())
             names = index.visible_from(_after(folder))
             continue
         version = index.visible_version(name)
         assert version is not None
-        files.append(version_json(version, caps))
+        files.append(version_bytes(version, caps))
     if next_name is not None:
         folder = _folder(next_name, prefix, delimiter)
         next_name = folder or next_name
@@ -109,7 +110,7 @@ async def list_file_versions(call: Call) -> dict[str, Any]:
         start_name, start_seq = max(start_name or "", prefix), None
     caps = call.caps()
     versions = index.versions_from(start_name, start_seq)
-    files: list[dict[str, Any]] = []
+    files = EncodedArray()
     next_name: str | None = None
     next_id: str | None = None
     while (version := next(versions, None)) is not None:
@@ -122,10 +123,10 @@ async def list_file_versions(call: Call) -> dict[str, Any]:
             next_id = None if folder else version.file_id
             break
         if folder is not None:
-            files.append(folder_json(folder))
+            files.append(json.dumps(folder_json(folder)).encode())
             versions = index.versions_from(_after(folder))
             continue
-        files.append(version_json(version, caps))
+        files.append(version_bytes(version, caps))
     return {"files": files, "nextFileName": next_name, "nextFileId": next_id}
 
 
@@ -139,7 +140,7 @@ async def list_unfinished_large_files(call: Call) -> dict[str, Any]:
         raise bad_request(f"Invalid startFileId: {start_id}", "invalid_file_id")
     start_seq = parsed[1] if parsed is not None else 0
     caps = call.caps()
-    files: list[dict[str, Any]] = []
+    files = EncodedArray()
     next_id: str | None = None
     for version in bucket.unfinished.values():  # insertion order == start order
         if version.seq < start_seq or not version.file_name.startswith(prefix):
@@ -147,7 +148,7 @@ async def list_unfinished_large_files(call: Call) -> dict[str, Any]:
         if len(files) == count:
             next_id = version.file_id
             break
-        files.append(version_json(version, caps))
+        files.append(version_bytes(version, caps))
     return {"files": files, "nextFileId": next_id}
 
 
