@@ -181,6 +181,28 @@ def evaluate_goals(summary: dict[str, Any], sizes: Any) -> list[dict[str, Any]]:
     return goals
 
 
+def context_lines(summary: dict[str, Any]) -> list[str]:
+    """How the byte-moving scenarios compare with the wire floor (not goals: context).
+
+    The issue's floor is read + SHA-1 only. Sending those bytes over a socket (or receiving
+    and writing them) costs the client CPU that no library can avoid; the wire floor measures
+    it in the same run, so the CPU a client adds of its own is ``CPU / wire floor``.
+    """
+    lines: list[str] = []
+    for number in ("3", "5"):
+        variants = summary.get(number, {}).get("variants", {})
+        floor = variants.get("floor", {}).get("cpu")
+        wire = variants.get("wire floor", {}).get("cpu")
+        if not floor or not wire:
+            continue
+        lines.append(f"s{number}: wire floor CPU / floor CPU = {wire / floor:.2f}")
+        for label, values in variants.items():
+            if label.startswith(("b2async", "b2sdk")):
+                ratio = values["cpu"] / wire
+                lines.append(f"s{number}: {label} CPU / wire floor CPU = {ratio:.2f}")
+    return lines
+
+
 def _fmt(value: Any, digits: int = 2) -> str:
     if value is None:
         return "-"
@@ -227,4 +249,16 @@ def render_markdown(
     lines += ["", "Goals (reported, not asserted):", "", "```text"]
     lines += [goal_line(goal) for goal in goals]
     lines += ["```", ""]
+    context = context_lines(summary)
+    if context:
+        lines += [
+            "Context: the floor above is read + SHA-1 only; the wire floor adds moving the same "
+            "bytes over a loopback socket with no HTTP (upload: send; download: receive + write "
+            "to disk), which no client can avoid:",
+            "",
+            "```text",
+            *context,
+            "```",
+            "",
+        ]
     return "\n".join(lines)

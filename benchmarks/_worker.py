@@ -7,7 +7,8 @@ bucket lookup) happens before the clock starts. The result is one JSON object on
 
 Clients: ``b2async`` (transport ``httpcore`` = httpx's own, or ``aiohttp`` = httpx-aiohttp),
 ``b2sdk`` (the official SDK, unmodified), ``bare`` (plain httpx requests, no library), and
-``floor`` (read + SHA-1 the same bytes once with hashlib, no network).
+``floor`` (read + SHA-1 the same bytes once with hashlib, no network) and ``wire`` (the
+floor plus moving the bytes over a loopback socket, no HTTP: the cost of the hardware path).
 """
 
 from __future__ import annotations
@@ -52,13 +53,19 @@ def measured(result: Measurement) -> Iterator[None]:
     """Record wall time and CPU (user + sys of this process, all threads) of the block."""
     before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
+    window = time.clock_gettime(time.CLOCK_MONOTONIC)
     try:
         yield
     finally:
         result.wall = time.perf_counter() - start
+        # The measured window in CLOCK_MONOTONIC seconds, to cut a profile taken with
+        # ``perf record -k CLOCK_MONOTONIC`` down to it: ``perf report --time START,END``.
+        result.extra["window"] = [window, time.clock_gettime(time.CLOCK_MONOTONIC)]
         after = resource.getrusage(resource.RUSAGE_SELF)
         result.user = after.ru_utime - before.ru_utime
         result.sys = after.ru_stime - before.ru_stime
+        # Fresh memory costs a page fault per 4 KiB: a hint at allocation churn.
+        result.extra["minor_faults"] = after.ru_minflt - before.ru_minflt
 
 
 def repeated_block(size: int, seed: int = 1) -> bytes:
@@ -111,6 +118,91 @@ def run_floor(spec: dict[str, Any], result: Measurement) -> None:
                     result.bytes += len(block)
             digest.hexdigest()
             result.items += 1
+
+
+# ------------------------------------------------------------------------------------------
+# wire floor: the same bytes moved over a loopback socket with no HTTP and no library
+
+
+def _sink(ready: Any) -> None:
+    """Peer of the upload wire floor: read one connection to its end, then close it."""
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        ready.put(server.getsockname()[1])
+        connection, _ = server.accept()
+        with connection:
+            buffer = bytearray(_BLOCK)
+            while connection.recv_into(buffer):
+                pass
+
+
+def _source(ready: Any, size: int) -> None:
+    """Peer of the download wire floor: send ``size`` bytes on one connection."""
+    import socket
+
+    block = repeated_block(_BLOCK)
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        ready.put(server.getsockname()[1])
+        connection, _ = server.accept()
+        with connection:
+            left = size
+            while left > 0:
+                sent = connection.send(memoryview(block)[: min(left, len(block))])
+                left -= sent
+
+
+def run_wire_floor(spec: dict[str, Any], result: Measurement) -> None:
+    """What moving the bytes costs the client with no HTTP and no library around it.
+
+    Upload (scenario 3): read + SHA-1 the file once and ``sendall`` each block to a discard
+    peer over loopback TCP. Download (scenario 5): receive the file's size from a peer into
+    one reused buffer, SHA-1 it and ``pwrite`` it to a file. The peer is another process, so
+    its CPU is not counted, like the emulator's; the kernel's loopback work for the client's
+    socket is, as it is for every client.
+    """
+    import multiprocessing
+    import os
+    import socket
+
+    path = Path(spec["path"])
+    size = path.stat().st_size
+    ready: Any = multiprocessing.Queue()
+    upload = spec["scenario"] == "large"
+    peer = multiprocessing.Process(
+        target=_sink if upload else _source, args=(ready,) if upload else (ready, size)
+    )
+    peer.start()
+    try:
+        connection = socket.create_connection(("127.0.0.1", ready.get(timeout=30)))
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        digest = hashlib.sha1()
+        with connection, measured(result):
+            if upload:
+                with path.open("rb") as handle:
+                    while block := handle.read(_BLOCK):
+                        digest.update(block)
+                        connection.sendall(block)
+                        result.bytes += len(block)
+                connection.shutdown(socket.SHUT_WR)
+                connection.recv(1)  # the peer closes once it has read everything
+            else:
+                buffer = bytearray(_BLOCK)
+                view = memoryview(buffer)
+                fd = os.open(spec["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                try:
+                    while got := connection.recv_into(buffer):
+                        digest.update(view[:got])
+                        os.pwrite(fd, view[:got], result.bytes)
+                        result.bytes += got
+                finally:
+                    os.close(fd)
+            digest.hexdigest()
+        result.items = 1
+    finally:
+        peer.join(30)
+        if peer.is_alive():
+            peer.kill()
 
 
 # ------------------------------------------------------------------------------------------
@@ -370,6 +462,7 @@ def main(argv: list[str]) -> int:
     client = spec["client"]
     runners: dict[str, Callable[[dict[str, Any], Measurement], Any]] = {
         "floor": run_floor,
+        "wire": run_wire_floor,
         "b2sdk": run_b2sdk,
     }
     if client in runners:

@@ -15,10 +15,12 @@ seconds (user + sys) and peak RSS, with the ratios and the goals of the performa
 from __future__ import annotations
 
 import argparse
+import collections
 import functools
 import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -105,6 +107,7 @@ def scenarios(sizes: Sizes) -> dict[str, dict[str, Any]]:
             for flag in (True, False)
         ),
         Variant("floor", "floor"),
+        Variant("wire floor", "wire"),
     ]
     return {
         "1": {
@@ -148,7 +151,12 @@ def scenarios(sizes: Sizes) -> dict[str, dict[str, Any]]:
             f"{sizes.segments} segments",
             "scenario": "download",
             "params": {"segments": sizes.segments, "name": "download/source.bin"},
-            "variants": [Variant("b2sdk", "b2sdk"), *b2async, Variant("floor", "floor")],
+            "variants": [
+                Variant("b2sdk", "b2sdk"),
+                *b2async,
+                Variant("floor", "floor"),
+                Variant("wire floor", "wire"),
+            ],
         },
         "6": {
             "title": f"listing {sizes.versions} file versions",
@@ -273,8 +281,12 @@ async def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
     """Run one measurement in a fresh worker process; its JSON result."""
     import anyio
 
+    # BENCH_WORKER_WRAP prefixes each worker's command, e.g. to profile it:
+    # BENCH_WORKER_WRAP='perf record -g -o /tmp/{client}-{transport}-{scenario}.data'
+    wrap = os.environ.get("BENCH_WORKER_WRAP", "")
+    prefix = shlex.split(wrap.format_map(collections.defaultdict(str, spec))) if wrap else []
     completed = await anyio.run_process(
-        [sys.executable, str(HERE / "_worker.py"), json.dumps(spec)], check=False
+        [*prefix, sys.executable, str(HERE / "_worker.py"), json.dumps(spec)], check=False
     )
     if completed.returncode != 0:
         sys.stderr.write(completed.stderr.decode(errors="replace")[-4000:])
@@ -306,7 +318,7 @@ async def measure(
         **scenario["params"],
         **dict(variant.options),
     }
-    fresh = kind in ("bulk", "large", "stream") and variant.client != "floor"
+    fresh = kind in ("bulk", "large", "stream") and variant.client not in ("floor", "wire")
     bucket = f"bench-{number}-{int(time.monotonic() * 1000) % 10**9}"
     if kind == "download":
         spec["bucket"] = "bench-download"

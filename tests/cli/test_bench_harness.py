@@ -29,6 +29,40 @@ def test_floor_worker_reads_and_hashes_every_byte(tmp_path: Path) -> None:
     assert _worker.peak_rss_mib() > 1
 
 
+@pytest.mark.parametrize("scenario", ["large", "download"])
+def test_wire_floor_moves_every_byte(tmp_path: Path, scenario: str) -> None:
+    data = b"y" * 3_000_000
+    path = tmp_path / "big.bin"
+    path.write_bytes(data)
+    out = tmp_path / "out.bin"
+    result = _worker.Measurement()
+
+    _worker.run_wire_floor({"scenario": scenario, "path": str(path), "out": str(out)}, result)
+
+    assert (result.items, result.bytes) == (1, len(data))
+    if scenario == "download":  # the peer's repeated block, written whole
+        block = _worker.repeated_block(1 << 20)
+        expected = (block * 3)[: len(data)]
+        assert out.read_bytes() == expected
+
+
+def test_context_compares_clients_with_the_wire_floor() -> None:
+    summary = {
+        "3": {
+            "variants": {
+                "b2async[aiohttp] sha1=False": {"cpu": 1.5},
+                "floor": {"cpu": 0.5},
+                "wire floor": {"cpu": 0.75},
+            }
+        }
+    }
+    assert _report.context_lines(summary) == [
+        "s3: wire floor CPU / floor CPU = 1.50",
+        "s3: b2async[aiohttp] sha1=False CPU / wire floor CPU = 2.00",
+    ]
+    assert _report.context_lines({"3": {"variants": {"floor": {"cpu": 1.0}}}}) == []
+
+
 def test_small_items_names_every_file(tmp_path: Path) -> None:
     for index in range(5):
         (tmp_path / f"f{index:06d}.bin").write_bytes(bytes([index]) * 10)
