@@ -7,6 +7,7 @@ and no pydantic is involved until the answer is parsed.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from b2async._encoding import encode_b2
@@ -33,7 +34,7 @@ AUTO_CONTENT_TYPE = "b2/x-auto"
 #: The largest body ``b2_upload_file`` accepts (5 GB, decimal).
 MAX_UPLOAD_SIZE = 5_000_000_000
 
-_HEX = frozenset("0123456789abcdefABCDEF")
+_HEX40 = re.compile(r"[0-9a-fA-F]{40}")
 _INFO_PREFIX = "X-Bz-Info-"
 
 
@@ -49,7 +50,7 @@ async def get_upload_url(ctx: ApiContext, *, bucket_id: str) -> UploadUrl:
 
 def _check_sha1(sha1: str, *, allow_unverified: bool) -> bool:
     """Check the ``X-Bz-Content-Sha1`` value; return True for ``hex_digits_at_end``."""
-    if len(sha1) == 40 and _HEX.issuperset(sha1):
+    if _HEX40.fullmatch(sha1) is not None:
         return False
     if sha1 == HEX_DIGITS_AT_END:
         return True

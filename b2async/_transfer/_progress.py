@@ -156,6 +156,11 @@ class BatchProgress:
         self.files_failed = 0
         self.bytes_done = 0
 
+    @property
+    def listening(self) -> bool:
+        """Whether a listener receives the events (the totals only travel with events)."""
+        return self._emit is not None
+
     def stats(self) -> BatchStats:
         """The batch totals now."""
         return BatchStats(

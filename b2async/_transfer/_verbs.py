@@ -233,7 +233,8 @@ class BucketTransfers:
                 item.file_name,
                 content_type=item.content_type,
                 file_info=item.file_info,
-                progress=batch,
+                # without a listener the totals are never read: no per-file events at all
+                progress=batch if batch.listening else None,
                 limiter=limiter,
                 **options,
             )
