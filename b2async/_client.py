@@ -26,7 +26,7 @@ from b2async._config import (
 )
 from b2async._errors import B2ConfigurationError, BucketNotFound
 from b2async._http import B2Http
-from b2async._http_client import default_http_client
+from b2async._http_client import DEFAULT_MAX_CONNECTIONS, default_http_client
 from b2async._raw._files import check_legal_hold
 from b2async._session import Session, check_realm
 from b2async._transfer import TransferManager
@@ -80,9 +80,13 @@ class B2Client(KeyVerbs):
         retry: how retryable failures are retried.
         timeout: the httpx timeout of a client created here (ignored with ``http_client``).
         api_version: the B2 API version (``"v3"``, or ``"v4"``).
+        max_connections: the most connections a client created here opens (ignored with
+            ``http_client``). Requests beyond it wait for a free connection, so give bulk
+            transfers with a higher ``concurrency`` at least as many.
 
     Raises:
-        B2ConfigurationError: empty credentials or an insecure realm.
+        B2ConfigurationError: empty credentials, an insecure realm, or ``max_connections``
+            below 1.
     """
 
     def __init__(
@@ -95,6 +99,7 @@ class B2Client(KeyVerbs):
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen dataclass, safe as default
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         api_version: str = DEFAULT_API_VERSION,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         key = (
             application_key
@@ -105,8 +110,16 @@ class B2Client(KeyVerbs):
             raise B2ConfigurationError("application key id and application key must not be empty")
         self._key_id = application_key_id
         self._realm = check_realm(realm)
+        if isinstance(max_connections, bool) or not isinstance(max_connections, int):
+            raise B2ConfigurationError("max_connections must be an int")
+        if max_connections < 1:
+            raise B2ConfigurationError(f"max_connections must be at least 1, got {max_connections}")
         self._owns_http_client = http_client is None
-        self._http_client = http_client if http_client is not None else default_http_client(timeout)
+        self._http_client = (
+            http_client
+            if http_client is not None
+            else default_http_client(timeout, max_connections=max_connections)
+        )
         self._http = B2Http(self._http_client)
         self._session = Session(
             self._http,

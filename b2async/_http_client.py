@@ -13,10 +13,16 @@ import httpx
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-__all__ = ["aiohttp_transport", "default_http_client", "running_on_asyncio"]
+__all__ = [
+    "DEFAULT_MAX_CONNECTIONS",
+    "aiohttp_transport",
+    "default_http_client",
+    "running_on_asyncio",
+]
 
-# Bulk uploads keep many connections busy; let them all stay alive between requests.
-_CONNECTION_LIMIT = 100
+#: Connections a client opens by default. Bulk uploads keep many busy; all of them stay alive
+#: between requests.
+DEFAULT_MAX_CONNECTIONS = 100
 # aiohttp buffers up to this much of a response body before it stops reading the socket (its
 # default is 64 KiB): the event loop then takes fewer, fuller turns per downloaded MiB.
 _AIOHTTP_READ_CHUNK = 1 << 20
@@ -45,7 +51,9 @@ def running_on_asyncio() -> bool:
         return False
 
 
-def default_http_client(timeout: httpx.Timeout | float) -> httpx.AsyncClient:
+def default_http_client(
+    timeout: httpx.Timeout | float, *, max_connections: int = DEFAULT_MAX_CONNECTIONS
+) -> httpx.AsyncClient:
     """A new httpx client for B2 requests, on the fastest transport that fits the loop.
 
     The fast path (optional ``aiohttp`` extra): when the client is constructed *inside a
@@ -55,16 +63,18 @@ def default_http_client(timeout: httpx.Timeout | float) -> httpx.AsyncClient:
     httpx's own transport is used, which works on every anyio backend.
     """
     limits = httpx.Limits(
-        max_connections=_CONNECTION_LIMIT, max_keepalive_connections=_CONNECTION_LIMIT
+        max_connections=max_connections, max_keepalive_connections=max_connections
     )
     if running_on_asyncio():
-        transport = aiohttp_transport()
+        transport = aiohttp_transport(max_connections=max_connections)
         if transport is not None:
             return httpx.AsyncClient(timeout=timeout, transport=transport)
     return httpx.AsyncClient(timeout=timeout, limits=limits)
 
 
-def aiohttp_transport() -> httpx.AsyncBaseTransport | None:
+def aiohttp_transport(
+    *, max_connections: int = DEFAULT_MAX_CONNECTIONS
+) -> httpx.AsyncBaseTransport | None:
     """httpx-aiohttp's transport with large read chunks, or None without the extra."""
     try:
         import aiohttp
@@ -78,7 +88,7 @@ def aiohttp_transport() -> httpx.AsyncBaseTransport | None:
 
     def new_session() -> aiohttp.ClientSession:
         # Called by the transport on its first request, inside the running loop.
-        connector = aiohttp.TCPConnector(limit=_CONNECTION_LIMIT, ssl=httpx.create_ssl_context())
+        connector = aiohttp.TCPConnector(limit=max_connections, ssl=httpx.create_ssl_context())
         return aiohttp.ClientSession(connector=connector, read_bufsize=_AIOHTTP_READ_CHUNK)
 
     class ReceivedChunksStream(AiohttpResponseStream):

@@ -110,6 +110,30 @@ async def test_default_http_client_fast_path_only_on_asyncio(anyio_backend: str)
         await client.aclose()
 
 
+@pytest.mark.parametrize("bad", [0, -3, True, 2.5, "10"])
+def test_max_connections_is_checked(bad: object) -> None:
+    with pytest.raises(B2ConfigurationError, match="max_connections"):
+        B2Client("0051234", SECRET, max_connections=bad)  # type: ignore[arg-type]
+
+
+async def test_max_connections_sizes_the_own_pool(anyio_backend: str) -> None:
+    """Both transports get the limit: httpcore's pool at once, aiohttp's connector with the
+    session it makes on the first request."""
+    from b2async.testing import B2Emulator
+
+    emulator = B2Emulator()
+    async with (
+        emulator.serve() as realm,
+        B2Client(emulator.key_id, emulator.key, realm=realm, max_connections=3) as b2,
+    ):
+        await b2.list_buckets()
+        transport = b2._http_client._transport
+        if anyio_backend == "asyncio":
+            assert transport.client.connector.limit == 3  # type: ignore[attr-defined]
+        else:
+            assert transport._pool._max_connections == 3  # type: ignore[attr-defined]
+
+
 def test_default_http_client_outside_an_event_loop_is_portable() -> None:
     client = default_http_client(5.0)
     assert isinstance(client._transport, httpx.AsyncHTTPTransport)
