@@ -27,7 +27,6 @@ __all__ = [
     "HASH_SPAN",
     "READ_BLOCK",
     "SEEK_LOCK",
-    "THREAD_HASH_FROM",
     "WHOLE_READ_LIMIT",
     "BytesSource",
     "FileObjectSource",
@@ -50,9 +49,6 @@ READ_BLOCK = 1024 * 1024
 #: CPU of bulk small uploads (each costs a queue put, a lock hand-off and a wake-up), so one
 #: hop per small file instead of three (stat, open, read) matters more than anything else.
 WHOLE_READ_LIMIT = 8 * 1024 * 1024
-#: Smaller files read by :func:`load_small_files` are hashed on the event loop, not in the
-#: reading thread (see there).
-THREAD_HASH_FROM = 64 * 1024
 
 #: Bytes read and hashed per thread hop when only the SHA-1 of a file range is wanted.
 HASH_SPAN = 64 * 1024 * 1024
@@ -213,23 +209,20 @@ def _open_read(path: str) -> int:
 
 
 def _open_path(
-    path: str, whole_read_limit: int, *, hash_from: int = 0
-) -> tuple[int, int | None, tuple[bytes, str | None] | None]:
-    """Open ``path``; read it whole (and close it) when it is at most the limit, and hash it
-    too when it has at least ``hash_from`` bytes.
+    path: str, whole_read_limit: int
+) -> tuple[int, int | None, tuple[bytes, str] | None]:
+    """Open ``path``; read and hash it whole (and close it) when it is at most the limit.
 
     Returns:
         ``(size, open descriptor, None)`` for a bigger file, ``(size, None, (data, sha1))``
-        for a small one (``sha1`` ``None`` when it was not hashed).
+        for a small one.
     """
     fd = _open_read(path)
     try:
         size = os.fstat(fd).st_size
         if size > whole_read_limit:
             return size, fd, None
-        loaded: tuple[bytes, str | None] = (
-            _pread_hashed(fd, size, 0, path) if size >= hash_from else _pread_all(fd, size, path)
-        )
+        loaded = _pread_hashed(fd, size, 0, path)
     except BaseException:
         os.close(fd)
         raise
@@ -271,22 +264,17 @@ def pread(fd: int, length: int, offset: int) -> bytes:
 
 
 def load_small_files(paths: list[str | os.PathLike[str]]) -> list[BytesSource | None]:
-    """Read each small file of ``paths`` (in the calling thread); ``None`` for one that is
-    bigger than :data:`WHOLE_READ_LIMIT` or could not be read.
+    """Read and hash each small file of ``paths`` (in the calling thread); ``None`` for one
+    that is bigger than :data:`WHOLE_READ_LIMIT` or could not be read.
 
     Many files in one thread hop: the bulk uploader batches the reads of the files its
     workers are about to upload. A ``None`` leaves the file to the normal path (which then
     reads it in blocks, or raises the same error where it belongs: in that item's outcome).
-
-    Files under :data:`THREAD_HASH_FROM` bytes are not hashed here but by their upload, on
-    the event loop: in a worker thread, every call that releases the GIL (hashlib does for
-    more than 2 KiB) must win it back from a busy event loop, which costs a forced switch
-    of up to 5 ms and two context switches. For a 16 KiB file that was most of its CPU cost.
     """
     loaded: list[BytesSource | None] = []
     for path in paths:
         try:
-            _, fd, data = _open_path(os.fspath(path), WHOLE_READ_LIMIT, hash_from=THREAD_HASH_FROM)
+            _, fd, data = _open_path(os.fspath(path), WHOLE_READ_LIMIT)
         except Exception:
             loaded.append(None)
             continue
@@ -299,15 +287,6 @@ def load_small_files(paths: list[str | os.PathLike[str]]) -> list[BytesSource | 
 def _pread_hashed(fd: int, length: int, offset: int, path: str) -> tuple[bytes, str]:
     if length == 0:
         return b"", _EMPTY_SHA1
-    data = _pread_exact(fd, length, offset, path)
-    return data, hashlib.sha1(data).hexdigest()
-
-
-def _pread_all(fd: int, length: int, path: str) -> tuple[bytes, None]:
-    return _pread_exact(fd, length, 0, path), None
-
-
-def _pread_exact(fd: int, length: int, offset: int, path: str) -> bytes:
     parts: list[bytes] = []
     got = 0
     while got < length:
@@ -316,9 +295,8 @@ def _pread_exact(fd: int, length: int, offset: int, path: str) -> bytes:
             raise OSError(f"{path}: file shrank while it was being uploaded")
         parts.append(block)
         got += len(block)
-    if not parts:
-        return b""
-    return parts[0] if len(parts) == 1 else b"".join(parts)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
+    return data, hashlib.sha1(data).hexdigest()
 
 
 class FileObjectSource(RangeSource):

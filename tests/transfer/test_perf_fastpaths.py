@@ -22,7 +22,6 @@ from b2async._errors import B2ValidationError
 from b2async._models import UploadUrl
 from b2async._raw import upload_file
 from b2async._transfer._sources import (
-    THREAD_HASH_FROM,
     WHOLE_READ_LIMIT,
     BytesSource,
     PathSource,
@@ -133,22 +132,6 @@ def test_load_small_files(tmp_path: Path) -> None:
     assert directory is None
     assert isinstance(nothing, BytesSource)
     assert nothing.size == 0
-
-
-async def test_load_small_files_hashes_only_the_bigger_ones_in_the_thread(tmp_path: Path) -> None:
-    """Files under THREAD_HASH_FROM are hashed later on the event loop (no GIL hand-off per
-    file in the reading thread); bigger ones in the thread. Both give the right digest."""
-    tiny, bigger = tmp_path / "tiny.bin", tmp_path / "bigger.bin"
-    tiny.write_bytes(payload(THREAD_HASH_FROM - 1, 3))
-    bigger.write_bytes(payload(THREAD_HASH_FROM, 4))
-    first, second = load_small_files([tiny, bigger])
-    assert isinstance(first, BytesSource)
-    assert isinstance(second, BytesSource)
-    assert first._sha1 is None
-    assert second._sha1 == sha1(bigger.read_bytes())
-    for source, path in ((first, tiny), (second, bigger)):
-        data = path.read_bytes()
-        assert await source.read_hashed(0, source.size) == (data, sha1(data))
 
 
 async def test_open_source_reads_small_paths_in_one_go(tmp_path: Path) -> None:
