@@ -16,18 +16,21 @@ from ._api import Api
 pytestmark = pytest.mark.anyio
 
 
-async def versions(api: Api, bucket_id: str, token: str | None = None) -> list[dict[str, Any]]:
-    response = await api.post("b2_list_file_versions", token, bucketId=bucket_id, maxFileCount=1000)
-    assert response.status_code == 200, response.text
-    return response.json()["files"]  # type: ignore[no-any-return]
+async def versions(api: Api, bucket_id: str) -> list[dict[str, Any]]:
+    body = await api.ok("b2_list_file_versions", bucketId=bucket_id, maxFileCount=1000)
+    return body["files"]  # type: ignore[no-any-return]
 
 
-async def test_object_lock_updates_show_in_the_next_listing(api: Api) -> None:
-    locked = await api.ok(
+async def locked_bucket(api: Api) -> str:
+    body = await api.ok(
         "b2_create_bucket", accountId=api.account_id, bucketName="locked-bucket",
         bucketType="allPrivate", fileLockEnabled=True,
     )  # fmt: skip
-    bucket_id = locked["bucketId"]
+    return str(body["bucketId"])
+
+
+async def test_object_lock_updates_show_in_the_next_listing(api: Api) -> None:
+    bucket_id = await locked_bucket(api)
     version = await api.upload(bucket_id, "g")
     [before] = await versions(api, bucket_id)
     assert before["legalHold"]["value"] is None
@@ -82,11 +85,7 @@ async def test_finishing_a_large_file_shows_in_the_next_listing(api: Api) -> Non
 async def test_each_key_sees_its_own_capabilities(api: Api) -> None:
     """The same cached version renders per capability set: a key without the Object Lock
     read capabilities is not shown the values another key was."""
-    locked = await api.ok(
-        "b2_create_bucket", accountId=api.account_id, bucketName="locked-bucket",
-        bucketType="allPrivate", fileLockEnabled=True,
-    )  # fmt: skip
-    bucket_id = locked["bucketId"]
+    bucket_id = await locked_bucket(api)
     version = await api.upload(bucket_id, "g")
     await api.ok(
         "b2_update_file_legal_hold", fileName="g", fileId=version["fileId"], legalHold="on"

@@ -7,7 +7,6 @@ tests see exactly what would go on the wire: method, URL, headers and body bytes
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -17,6 +16,7 @@ from pydantic import SecretStr
 
 from b2async._http import B2Http
 from b2async._raw import ApiContext
+from tests._examples import load_examples
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -30,14 +30,11 @@ UPLOAD_TOKEN = "4_upload_token_SECRET="
 UNICODE_NAME = "dir/ünï cødé+plus.txt"
 UNICODE_NAME_ENCODED = "dir/%C3%BCn%C3%AF%20c%C3%B8d%C3%A9%2Bplus.txt"
 
-_EXAMPLES = Path("/work/shared/b2-examples.json")
-
 
 @pytest.fixture(scope="session")
 def examples() -> dict[str, Any]:
     """The B2 response bodies of ``b2-examples.json``, by endpoint name."""
-    data: dict[str, Any] = json.loads(_EXAMPLES.read_text(encoding="utf-8"))
-    return data
+    return load_examples()
 
 
 @pytest.fixture

@@ -11,11 +11,12 @@ from __future__ import annotations
 import base64
 import copy
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import anyio
 import httpx
+
+from tests._examples import load_examples
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,11 +34,9 @@ KEY_ID = "0050a1b2c3d4e5f0000000001"
 KEY = "K005SuperSecretApplicationKeyValue42"
 ACCOUNT_ID = "0a1b2c3d4e5f"
 
-_EXAMPLES = Path("/work/shared/b2-examples.json")
-
 
 def _v3_authorize_body() -> dict[str, Any]:
-    examples = json.loads(_EXAMPLES.read_text())["authorize_account"]
+    examples = load_examples()["authorize_account"]
     for example in examples:
         body = example["body"]
         if "apiInfo" in body and "capabilities" in body["apiInfo"]["storageApi"]:
