@@ -6,7 +6,7 @@ the caller, and on which optional extras are installed; nothing else in the clie
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_MAX_CONNECTIONS",
+    "CookielessAsyncClient",
     "aiohttp_transport",
     "default_http_client",
     "running_on_asyncio",
@@ -26,6 +27,39 @@ DEFAULT_MAX_CONNECTIONS = 100
 # aiohttp buffers up to this much of a response body before it stops reading the socket (its
 # default is 64 KiB): the event loop then takes fewer, fuller turns per downloaded MiB.
 _AIOHTTP_READ_CHUNK = 1 << 20
+
+
+class _SetCookieIgnored(httpx.Cookies):
+    """A cookie store that never takes cookies from responses.
+
+    B2 sets no cookies, and httpx's extraction is not free: for every response it builds a
+    ``urllib`` request (re-parsing the URL) and an ``email`` message of all the headers for
+    ``http.cookiejar`` to look through. Measured at ~10 % of the client CPU of bulk small
+    uploads (about 50 µs per request).
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Ignore the response's ``Set-Cookie`` headers."""
+
+
+class CookielessAsyncClient(httpx.AsyncClient):
+    """The httpx client :class:`~b2async.B2Client` makes for itself: httpx's own client,
+    except that it ignores ``Set-Cookie`` (see :class:`_SetCookieIgnored`).
+
+    Cookies set on it explicitly are still sent.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cookies = kwargs.get("cookies")
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._ignoring_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        self._ignoring_cookies = _SetCookieIgnored(cookies)
 
 
 def running_on_asyncio() -> bool:
@@ -68,8 +102,8 @@ def default_http_client(
     if running_on_asyncio():
         transport = aiohttp_transport(max_connections=max_connections)
         if transport is not None:
-            return httpx.AsyncClient(timeout=timeout, transport=transport)
-    return httpx.AsyncClient(timeout=timeout, limits=limits)
+            return CookielessAsyncClient(timeout=timeout, transport=transport)
+    return CookielessAsyncClient(timeout=timeout, limits=limits)
 
 
 def aiohttp_transport(

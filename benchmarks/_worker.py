@@ -209,12 +209,19 @@ def run_wire_floor(spec: dict[str, Any], result: Measurement) -> None:
 # b2async
 
 
-def make_http_client(transport: str, concurrency: int, *, count_parts: bool = False) -> Any:
+def make_http_client(
+    transport: str, concurrency: int, *, count_parts: bool = False, library: bool = True
+) -> Any:
     """An httpx client on the ``httpcore`` or ``aiohttp`` transport.
 
-    With ``count_parts`` the transport is wrapped to record the most ``b2_upload_part``
-    requests in flight at once (``PartCounter.peak``), for the "parts in flight" goals.
+    With ``library`` it is the client class B2Client makes for itself (which ignores
+    ``Set-Cookie``), so the benchmark measures what users get; without it, httpx's own
+    client, as a bare-protocol client would use it. With ``count_parts`` the transport is
+    wrapped to record the most ``b2_upload_part`` requests in flight at once
+    (``PartCounter.peak``), for the "parts in flight" goals.
     """
+    from b2async._http_client import CookielessAsyncClient
+
     limits = httpx.Limits(max_connections=max(100, concurrency), max_keepalive_connections=None)
     timeout = httpx.Timeout(connect=10.0, read=300.0, write=300.0, pool=None)
     inner: httpx.AsyncBaseTransport
@@ -230,7 +237,8 @@ def make_http_client(transport: str, concurrency: int, *, count_parts: bool = Fa
         inner = httpx.AsyncHTTPTransport(limits=limits)
     if count_parts:
         inner = PartCounter(inner)
-    return httpx.AsyncClient(timeout=timeout, transport=inner)
+    make = CookielessAsyncClient if library else httpx.AsyncClient
+    return make(timeout=timeout, transport=inner)
 
 
 class PartCounter(httpx.AsyncBaseTransport):
@@ -333,7 +341,7 @@ async def run_bare(spec: dict[str, Any], result: Measurement) -> None:
 
     concurrency = int(spec["concurrency"])
     items = small_items(spec)
-    async with make_http_client(spec["transport"], concurrency) as http:
+    async with make_http_client(spec["transport"], concurrency, library=False) as http:
         auth = await http.get(
             spec["realm"].rstrip("/") + "/b2api/v3/b2_authorize_account",
             auth=(spec["key_id"], spec["key"]),
