@@ -30,6 +30,7 @@ from b2async._errors import (
     error_from_response,
     redact,
 )
+from b2async._http_client import LeanAsyncClient
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, AsyncIterator, Mapping
@@ -97,15 +98,26 @@ class B2Http:
         client: the underlying httpx client.
     """
 
-    __slots__ = ("_base_headers", "_json_headers", "_urls", "client")
+    __slots__ = ("_base_headers", "_json_headers", "_lean", "_urls", "client")
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
+        # B2Client's own client takes requests built here, complete, and skips httpx's
+        # per-request merging (see LeanAsyncClient): its default headers are merged once,
+        # now. A lent client goes through httpx's whole pipeline, its own settings included.
+        self._lean = client.send_lean if isinstance(client, LeanAsyncClient) else None
+        defaults: dict[str, str] = {}
+        if self._lean is not None:
+            defaults = {
+                key.decode("latin-1"): value.decode("latin-1")
+                for key, value in client.headers.raw
+                if key.lower() != b"user-agent"
+            }
         # Built once and copied per request (the token is added to the copy): every request
         # carries the User-Agent, JSON calls also the Content-Type.
-        self._base_headers: dict[str, str] = {"User-Agent": USER_AGENT}
+        self._base_headers: dict[str, str] = {**defaults, "User-Agent": USER_AGENT}
         self._json_headers: dict[str, str] = {
-            "User-Agent": USER_AGENT,
+            **self._base_headers,
             "Content-Type": _JSON_CONTENT_TYPE,
         }
         # Parsed URLs by their text. httpx validates and parses a URL string character by
@@ -127,9 +139,15 @@ class B2Http:
     ) -> bytes:
         """Send one request, read the whole answer and return the body of a 2xx response."""
         try:
-            response = await self.client.request(
-                method, self._url(url), headers=headers, content=content, params=params
-            )
+            if self._lean is not None:
+                request = httpx.Request(
+                    method, self._url(url), headers=headers, content=content, params=params
+                )
+                response = await self._lean(request)
+            else:
+                response = await self.client.request(
+                    method, self._url(url), headers=headers, content=content, params=params
+                )
         except httpx.TransportError as exc:
             raise _transport_error(method, url, exc) from exc
         body = response.content
@@ -226,9 +244,13 @@ class B2Http:
         merged = self._base_headers.copy()
         if headers:
             merged.update(headers)
-        request = self.client.build_request(method, url, headers=merged, params=params)
         try:
-            response = await self.client.send(request, stream=True)
+            if self._lean is not None:
+                request = httpx.Request(method, self._url(url), headers=merged, params=params)
+                response = await self._lean(request, stream=True)
+            else:
+                request = self.client.build_request(method, url, headers=merged, params=params)
+                response = await self.client.send(request, stream=True)
         except httpx.TransportError as exc:
             raise _transport_error(method, url, exc) from exc
         try:

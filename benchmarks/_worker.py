@@ -220,7 +220,7 @@ def make_http_client(
     wrapped to record the most ``b2_upload_part`` requests in flight at once
     (``PartCounter.peak``), for the "parts in flight" goals.
     """
-    from b2async._http_client import CookielessAsyncClient
+    from b2async._http_client import LeanAsyncClient
 
     limits = httpx.Limits(max_connections=max(100, concurrency), max_keepalive_connections=None)
     timeout = httpx.Timeout(connect=10.0, read=300.0, write=300.0, pool=None)
@@ -237,7 +237,7 @@ def make_http_client(
         inner = httpx.AsyncHTTPTransport(limits=limits)
     if count_parts:
         inner = PartCounter(inner)
-    make = CookielessAsyncClient if library else httpx.AsyncClient
+    make = LeanAsyncClient if library else httpx.AsyncClient
     return make(timeout=timeout, transport=inner)
 
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from b2async._http_client import LeanAsyncClient
 from b2async.testing._core import EmulatorCore
 from b2async.testing._faults import FaultPlan
 from b2async.testing._state import ALL_CAPABILITIES, Bucket, State, StoredVersion
@@ -25,6 +24,8 @@ if TYPE_CHECKING:
     from collections import Counter
     from collections.abc import Callable, Iterable, Mapping
     from contextlib import AbstractAsyncContextManager
+
+    import httpx
 
 __all__ = ["B2Emulator"]
 
@@ -92,8 +93,13 @@ class B2Emulator:
         return EmulatorTransport(self.core)
 
     def http_client(self, **httpx_kwargs: Any) -> httpx.AsyncClient:
-        """An ``httpx.AsyncClient`` wired to this emulator (any host name works)."""
-        return httpx.AsyncClient(transport=self.transport(), **httpx_kwargs)
+        """An ``httpx.AsyncClient`` wired to this emulator (any host name works).
+
+        It is the client class :class:`~b2async.B2Client` makes for itself
+        (:class:`~b2async._http_client.LeanAsyncClient`), so a client lent this one takes the
+        same request path as in production.
+        """
+        return LeanAsyncClient(transport=self.transport(), **httpx_kwargs)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> AbstractAsyncContextManager[str]:
         """Serve over a loopback socket (uvicorn); the context yields the realm URL."""

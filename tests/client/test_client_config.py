@@ -9,7 +9,7 @@ import pytest
 
 from b2async._client import B2Client
 from b2async._errors import B2ConfigurationError, B2ValidationError, InvalidBucketName
-from b2async._http_client import CookielessAsyncClient, default_http_client
+from b2async._http_client import LeanAsyncClient, default_http_client
 
 pytestmark = pytest.mark.anyio
 
@@ -139,45 +139,10 @@ def test_default_http_client_outside_an_event_loop_is_portable() -> None:
     assert isinstance(client._transport, httpx.AsyncHTTPTransport)
 
 
-class SetCookieTransport(httpx.AsyncBaseTransport):
-    """Answers every request with a ``Set-Cookie`` and keeps the ``Cookie`` header it got."""
-
-    def __init__(self) -> None:
-        self.cookie_headers: list[str | None] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.cookie_headers.append(request.headers.get("Cookie"))
-        return httpx.Response(200, headers={"Set-Cookie": "session=abc; Path=/"}, json={})
-
-
-@pytest.mark.parametrize("make", [CookielessAsyncClient, httpx.AsyncClient])
-async def test_own_client_ignores_set_cookie(make: type[httpx.AsyncClient]) -> None:
-    """httpx's client stores the cookie and sends it back; ours does neither (B2 sets none,
-    and extracting them costs ~50 µs per response)."""
-    transport = SetCookieTransport()
-    async with make(transport=transport) as http:
-        await http.get("http://b2.test/a")
-        await http.get("http://b2.test/b")
-    if make is CookielessAsyncClient:
-        assert transport.cookie_headers == [None, None]
-        assert len(http.cookies) == 0
-    else:
-        assert transport.cookie_headers == [None, "session=abc"]
-
-
-async def test_own_client_still_sends_cookies_set_on_it() -> None:
-    transport = SetCookieTransport()
-    async with CookielessAsyncClient(transport=transport, cookies={"given": "1"}) as http:
-        await http.get("http://b2.test/a")
-        http.cookies = {"replaced": "2"}
-        await http.get("http://b2.test/b")
-    assert transport.cookie_headers == ["given=1", "replaced=2"]
-
-
-async def test_default_http_client_ignores_cookies(anyio_backend: str) -> None:
+async def test_default_http_client_is_the_lean_one(anyio_backend: str) -> None:
     client = default_http_client(5.0)
     try:
-        assert isinstance(client, CookielessAsyncClient)
+        assert isinstance(client, LeanAsyncClient)
     finally:
         await client.aclose()
 

@@ -23,6 +23,7 @@ from b2async._errors import (
     TooManyRequests,
 )
 from b2async._http import B2Http
+from b2async._http_client import LeanAsyncClient
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -39,10 +40,28 @@ def router() -> respx.MockRouter:
     return respx.MockRouter(assert_all_called=False)
 
 
-@pytest.fixture
-async def http(router: respx.MockRouter) -> AsyncIterator[B2Http]:
-    async with httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler)) as client:
+@pytest.fixture(params=[httpx.AsyncClient, LeanAsyncClient], ids=["lent-client", "own-client"])
+async def http(router: respx.MockRouter, request: pytest.FixtureRequest) -> AsyncIterator[B2Http]:
+    """B2Http over a lent httpx client (httpx's whole pipeline) and over the client B2Client
+    makes for itself (requests built complete, sent with ``send_lean``)."""
+    make: type[httpx.AsyncClient] = request.param
+    async with make(transport=httpx.MockTransport(router.async_handler)) as client:
         yield B2Http(client)
+
+
+async def test_both_clients_put_the_same_headers_on_the_wire(router: respx.MockRouter) -> None:
+    seen: list[list[tuple[bytes, bytes]]] = []
+    router.post(LIST_BUCKETS).mock(
+        side_effect=lambda request: seen.append(request.headers.raw) or httpx.Response(200)
+    )
+    for make in (httpx.AsyncClient, LeanAsyncClient):
+        async with make(transport=httpx.MockTransport(router.async_handler)) as client:
+            await B2Http(client).call_json(LIST_BUCKETS, token=TOKEN, body={"accountId": "a"})
+    lent, own = ({key.lower(): value for key, value in headers} for headers in seen)
+    assert lent == own
+    assert [key.lower() for key, _ in seen[1]].count(b"user-agent") == 1
+    assert own[b"user-agent"] == USER_AGENT.encode()
+    assert {b"accept", b"accept-encoding", b"host", b"content-length"} <= own.keys()
 
 
 def b2_error(status: int, code: str, message: str = "", **headers: str) -> httpx.Response:
@@ -295,4 +314,4 @@ async def test_stream_maps_a_failure_while_reading_the_body(
 
 
 async def test_repr_shows_no_secrets(http: B2Http) -> None:
-    assert repr(http) == "B2Http(client=AsyncClient)"
+    assert repr(http) == f"B2Http(client={type(http.client).__name__})"
