@@ -33,9 +33,12 @@ from b2async._errors import (
 from b2async._http_client import LeanAsyncClient
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterable, AsyncIterator, Mapping
+    from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
 
     from pydantic import SecretStr
+
+    #: ``LeanAsyncClient.send_lean``: ``(request, *, stream=False) -> response``.
+    LeanSend = Callable[..., Awaitable[httpx.Response]]
 
 __all__ = ["B2Http"]
 
@@ -87,6 +90,17 @@ def _raise_for_response(response: httpx.Response, content: bytes) -> NoReturn:
     raise error
 
 
+def _lean_sender(client: httpx.AsyncClient) -> LeanSend | None:
+    """``client.send_lean`` when the requests B2Http builds are complete for ``client``.
+
+    That is B2Client's own client, or any :class:`LeanAsyncClient` without client-level query
+    parameters or cookies (only httpx's request building merges those in).
+    """
+    if isinstance(client, LeanAsyncClient) and not (client.params or client.cookies):
+        return client.send_lean
+    return None
+
+
 class B2Http:
     """B2 requests over one :class:`httpx.AsyncClient`.
 
@@ -105,7 +119,7 @@ class B2Http:
         # B2Client's own client takes requests built here, complete, and skips httpx's
         # per-request merging (see LeanAsyncClient): its default headers are merged once,
         # now. A lent client goes through httpx's whole pipeline, its own settings included.
-        self._lean = client.send_lean if isinstance(client, LeanAsyncClient) else None
+        self._lean = _lean_sender(client)
         defaults: dict[str, str] = {}
         if self._lean is not None:
             defaults = {

@@ -48,8 +48,12 @@ class LeanAsyncClient(httpx.AsyncClient):
     (together ~20 % of the client CPU of bulk small uploads, ~100 µs per request):
 
     * cookies: ``Set-Cookie`` is ignored (cookies set on the client explicitly are still
-      sent);
+      sent with requests it builds);
     * the client-level pipeline, in :meth:`send_lean`.
+
+    :class:`~b2async._http.B2Http` builds complete requests for it (the client's default
+    headers merged once) unless it has client-level query parameters or cookies, which only
+    httpx's own request building would merge in.
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -72,7 +76,8 @@ class LeanAsyncClient(httpx.AsyncClient):
         mount or the pool), with the client's timeout; httpx's auth-flow, redirect and
         cookie layers around it are skipped, since they would do nothing here. With any of
         them configured, or on an httpx without the transport lookup, this is ``send``.
-        Headers are not merged either: the caller builds the request it means to send.
+        Like ``send``, it sends the request as it is: nothing of the client's (headers, query
+        parameters, cookies) is merged in, that is ``build_request``'s work.
         """
         transport_for_url = getattr(self, "_transport_for_url", None)
         if (

@@ -315,3 +315,24 @@ async def test_stream_maps_a_failure_while_reading_the_body(
 
 async def test_repr_shows_no_secrets(http: B2Http) -> None:
     assert repr(http) == f"B2Http(client={type(http.client).__name__})"
+
+
+@pytest.mark.parametrize(
+    "settings", [{"params": {"tag": "x"}}, {"cookies": {"session": "abc"}}], ids=str
+)
+async def test_client_params_and_cookies_still_reach_the_wire(
+    router: respx.MockRouter, settings: dict[str, dict[str, str]]
+) -> None:
+    """B2Http builds requests itself only for a lean client with nothing of this kind to merge:
+    with client-level query parameters or cookies, httpx's request building runs."""
+    seen: list[httpx.Request] = []
+    router.post(LIST_BUCKETS).mock(
+        side_effect=lambda request: seen.append(request) or httpx.Response(200)
+    )
+    transport = httpx.MockTransport(router.async_handler)
+    async with LeanAsyncClient(transport=transport, **settings) as client:  # type: ignore[arg-type]
+        await B2Http(client).call_json(LIST_BUCKETS, token=TOKEN, body={"accountId": "a"})
+    if "params" in settings:
+        assert seen[0].url.params["tag"] == "x"
+    else:
+        assert seen[0].headers["Cookie"] == "session=abc"
