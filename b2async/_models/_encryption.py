@@ -15,8 +15,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from pydantic import dataclasses as pydantic_dataclasses
+
 from b2async._errors import B2ValidationError
-from b2async._models._base import B2Model
+from b2async._models._base import VALUE_CONFIG, B2Model
 
 __all__ = [
     "SSE_B2",
@@ -33,7 +35,8 @@ SSE_C = "SSE-C"
 _AES256 = "AES256"
 
 
-class ServerSideEncryption(B2Model):
+@pydantic_dataclasses.dataclass(frozen=True, slots=True, config=VALUE_CONFIG)
+class ServerSideEncryption:
     """How a file (or part) is encrypted: ``mode`` ``None`` / ``"none"`` / ``"SSE-B2"`` /
     ``"SSE-C"`` and ``algorithm`` (``"AES256"``); both ``None`` when not encrypted."""
 

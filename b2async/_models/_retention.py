@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime  # noqa: TC003 (dataclass field type, kept resolvable)
 from typing import Literal
 
+from pydantic import dataclasses as pydantic_dataclasses
+
 from b2async._errors import B2ValidationError
-from b2async._models._base import B2Model, Timestamp, to_millis
+from b2async._models._base import VALUE_CONFIG, B2Model, Timestamp, to_millis
 
 __all__ = [
     "DefaultRetention",
@@ -35,7 +37,8 @@ LegalHold = Literal["on", "off"]
 _MODES = ("governance", "compliance")
 
 
-class RetentionSetting(B2Model):
+@pydantic_dataclasses.dataclass(frozen=True, slots=True, config=VALUE_CONFIG)
+class RetentionSetting:
     """A retention as B2 reports it: ``mode`` (``None``, ``"governance"``, ``"compliance"``)
     and ``retain_until_timestamp``."""
 
@@ -43,14 +46,16 @@ class RetentionSetting(B2Model):
     retain_until_timestamp: Timestamp | None = None
 
 
-class FileRetention(B2Model):
+@pydantic_dataclasses.dataclass(frozen=True, slots=True, config=VALUE_CONFIG)
+class FileRetention:
     """A file version's retention; ``value`` is ``None`` without ``readFileRetentions``."""
 
     is_client_authorized_to_read: bool = True
     value: RetentionSetting | None = None
 
 
-class FileLegalHold(B2Model):
+@pydantic_dataclasses.dataclass(frozen=True, slots=True, config=VALUE_CONFIG)
+class FileLegalHold:
     """A file version's legal hold (``"on"``/``"off"``/``None``); ``value`` is ``None``
     without ``readFileLegalHolds``."""
 

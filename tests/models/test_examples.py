@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, SecretStr, TypeAdapter
 from pydantic.alias_generators import to_snake
+from pydantic.dataclasses import is_pydantic_dataclass
 
 from b2async._errors import B2APIError, error_from_response
 from b2async._models import (
@@ -73,8 +74,13 @@ DOWNLOAD_ENDPOINTS = {"download_file_by_id", "download_file_by_name"}
 RENAMED = {"size": "content_length", "bucketId@ApplicationKey": "bucket_ids"}
 
 
-def _field_for(model: BaseModel, member: str) -> str | None:
-    fields = type(model).model_fields
+def _is_wire_object(value: object) -> bool:
+    """A model, or one of the pydantic dataclasses nested in file versions."""
+    return isinstance(value, BaseModel) or is_pydantic_dataclass(type(value))
+
+
+def _field_for(model: Any, member: str) -> str | None:
+    fields = type(model).__pydantic_fields__
     special = RENAMED.get(f"{member}@{type(model).__name__}") or RENAMED.get(member)
     for candidate in (special, to_snake(member)):
         if candidate is not None and candidate in fields:
@@ -82,7 +88,7 @@ def _field_for(model: BaseModel, member: str) -> str | None:
     return None
 
 
-def assert_matches(model: BaseModel, body: dict[str, Any]) -> int:
+def assert_matches(model: Any, body: dict[str, Any]) -> int:
     """Assert every member of ``body`` the model knows equals its attribute; count checks."""
     checks = 0
     for member, raw in body.items():
@@ -100,10 +106,10 @@ def assert_matches(model: BaseModel, body: dict[str, Any]) -> int:
             assert value == (None if raw is None else [raw])
         elif name == "replication_status":
             assert value == (None if raw is None else raw.lower())
-        elif isinstance(value, BaseModel):
+        elif _is_wire_object(value):
             assert isinstance(raw, dict)
             checks += assert_matches(value, raw)
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+        elif isinstance(value, list) and value and _is_wire_object(value[0]):
             assert len(value) == len(raw)
             for item, raw_item in zip(value, raw, strict=True):
                 checks += assert_matches(item, raw_item)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import anyio
@@ -66,7 +66,9 @@ def test_validate_page_equals_model_validate_json_and_restores_the_collector() -
     assert page.files[7].upload_timestamp == datetime(
         2023, 11, 14, 22, 13, 20, 7000, tzinfo=timezone.utc
     )
-    assert page.files[7].upload_timestamp.tzinfo is timezone.utc
+    # UTC, though with pydantic >= 2.12 as pydantic's own tzinfo rather than timezone.utc
+    assert page.files[7].upload_timestamp.tzinfo == timezone.utc
+    assert page.files[7].upload_timestamp.tzname() == "UTC"
     assert (page.next_file_name, page.next_file_id) == ("v/0000050", "id-0000050")
 
 
@@ -275,3 +277,21 @@ async def test_a_cancelled_page_is_not_skipped_when_iteration_resumes() -> None:
     assert scope.cancelled_caught
     # page 1 was fetched but never delivered: it comes now, then page 2
     assert [v.content_length async for v in pager] == [2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, datetime(1970, 1, 1, tzinfo=timezone.utc)),
+        # below 2e10: pydantic's default would read these as seconds
+        (1_500, datetime(1970, 1, 1, 0, 0, 1, 500_000, tzinfo=timezone.utc)),
+        (19_999_999_999, datetime(1970, 8, 20, 11, 33, 19, 999_000, tzinfo=timezone.utc)),
+        (1_700_000_000_007, datetime(2023, 11, 14, 22, 13, 20, 7_000, tzinfo=timezone.utc)),
+    ],
+)
+def test_listed_timestamps_are_always_milliseconds(value: int, expected: datetime) -> None:
+    body = json.dumps({"files": [{"fileName": "a", "uploadTimestamp": value}]}).encode()
+    (version,) = validate_page(FileVersionsPage, body).files
+    assert version.upload_timestamp == expected
+    assert version.upload_timestamp.utcoffset() == timedelta(0)
+    assert json.loads(version.model_dump_json(by_alias=True))["uploadTimestamp"] == value
