@@ -74,20 +74,24 @@ _MILLIS_CONFIG: dict[str, str] = {"val_temporal_unit": "milliseconds"} if _NATIV
 _from_millis_validator = PlainValidator(from_millis, json_schema_input_type=int)
 _millis_serializer = PlainSerializer(to_millis, return_type=int, when_used="json")
 
+#: The timestamp type on pydantic < 2.12: every value goes through :func:`from_millis`.
+_PYTHON_TIMESTAMP = Annotated[datetime, _from_millis_validator, _millis_serializer]
+#: The timestamp type on pydantic >= 2.12 (with ``val_temporal_unit="milliseconds"`` in the
+#: model's configuration): pydantic's aware datetime is tried first, :func:`from_millis`
+#: handles what it refuses (a naive datetime, taken to be UTC).
+_NATIVE_TIMESTAMP = Annotated[
+    AwareDatetime | Annotated[datetime, _from_millis_validator],
+    Field(union_mode="left_to_right"),
+    _millis_serializer,
+]
+
 #: An aware UTC datetime read from B2's integer milliseconds; dumps back to milliseconds in
 #: JSON mode, so ``model_dump(mode="json", by_alias=True)`` reproduces the wire shape. Naive
-#: datetimes are taken to be UTC (pydantic's own aware type would refuse them: it is tried
-#: first, and :func:`from_millis` handles whatever it refuses). Type checkers see ``datetime``.
+#: datetimes are taken to be UTC. Type checkers see ``datetime``.
 if TYPE_CHECKING:
     Timestamp: TypeAlias = datetime
-elif _NATIVE_MILLIS:
-    Timestamp = Annotated[
-        AwareDatetime | Annotated[datetime, _from_millis_validator],
-        Field(union_mode="left_to_right"),
-        _millis_serializer,
-    ]
 else:
-    Timestamp = Annotated[datetime, _from_millis_validator, _millis_serializer]
+    Timestamp = _NATIVE_TIMESTAMP if _NATIVE_MILLIS else _PYTHON_TIMESTAMP
 
 
 class B2Model(BaseModel):

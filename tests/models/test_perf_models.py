@@ -10,10 +10,12 @@ from typing import Any
 
 import anyio
 import pytest
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
 
 from b2async._errors import B2ValidationError, ServiceUnavailable
 from b2async._models import FileNamesPage, FileVersion, FileVersionsPage
-from b2async._models._base import from_millis, validate_page
+from b2async._models._base import _PYTHON_TIMESTAMP, from_millis, validate_page
 from b2async._models._files import (
     file_names_cursor,
     file_versions_cursor,
@@ -295,3 +297,22 @@ def test_listed_timestamps_are_always_milliseconds(value: int, expected: datetim
     assert version.upload_timestamp == expected
     assert version.upload_timestamp.utcoffset() == timedelta(0)
     assert json.loads(version.model_dump_json(by_alias=True))["uploadTimestamp"] == value
+
+
+def test_the_timestamp_of_older_pydantic_reads_the_same_values() -> None:
+    """pydantic < 2.12 (no ``val_temporal_unit``) gets the Python validator; same results."""
+
+    class Old(BaseModel):
+        model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+        upload_timestamp: _PYTHON_TIMESTAMP  # type: ignore[valid-type]
+
+    for value, expected in [
+        (1_500, datetime(1970, 1, 1, 0, 0, 1, 500_000, tzinfo=timezone.utc)),
+        (1_700_000_000_007, datetime(2023, 11, 14, 22, 13, 20, 7_000, tzinfo=timezone.utc)),
+    ]:
+        parsed = Old.model_validate_json(json.dumps({"uploadTimestamp": value}))
+        assert parsed.upload_timestamp == expected
+        assert parsed.upload_timestamp.tzinfo is timezone.utc
+        assert json.loads(parsed.model_dump_json(by_alias=True))["uploadTimestamp"] == value
+    naive = Old(upload_timestamp=datetime(2024, 1, 2, 3, 4, 5))
+    assert naive.upload_timestamp == datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
