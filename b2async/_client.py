@@ -115,6 +115,8 @@ class B2Client(KeyVerbs):
         if max_connections < 1:
             raise B2ConfigurationError(f"max_connections must be at least 1, got {max_connections}")
         self._owns_http_client = http_client is None
+        #: The pool size of the client's own httpx client (None for a lent one: unknown).
+        self._own_max_connections = max_connections if http_client is None else None
         self._http_client = (
             http_client
             if http_client is not None

@@ -6,6 +6,7 @@ A mixin: ``Bucket`` provides ``self._client`` (whose ``_transfers`` is the clien
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any, Literal
 
 from b2async._transfer._bulk import run_batch, walk_directory
@@ -27,6 +28,17 @@ if TYPE_CHECKING:
     from b2async._transfer._types import UploadItem, UploadOutcome, UploadResult
 
 __all__ = ["BucketTransfers"]
+
+
+def _warn_if_pool_is_smaller(max_connections: int | None, concurrency: int) -> None:
+    if max_connections is not None and concurrency > max_connections:
+        warnings.warn(
+            f"upload_many(concurrency={concurrency}) asks for more requests in flight than "
+            f"the client's max_connections={max_connections}: the rest wait for a free "
+            f"connection. Create the B2Client with max_connections={concurrency} or more.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
 
 class BucketTransfers:
@@ -223,7 +235,12 @@ class BucketTransfers:
 
         Returns:
             One :class:`UploadOutcome` per item, in input order.
+
+        Warns:
+            RuntimeWarning: ``concurrency`` is above the ``max_connections`` of the client's
+                own httpx client, so the extra requests would only wait for a connection.
         """
+        _warn_if_pool_is_smaller(self._client._own_max_connections, concurrency)
 
         async def upload_one(
             item: UploadItem, limiter: anyio.CapacityLimiter, batch: BatchProgress

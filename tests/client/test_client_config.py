@@ -176,3 +176,34 @@ async def test_bad_key_arguments_make_no_request() -> None:
         with pytest.raises(B2ValidationError):
             b2.list_keys(page_size=0)
     assert transport.requests == []
+
+
+async def test_upload_many_warns_when_concurrency_exceeds_the_own_pool(
+    anyio_backend: str,
+) -> None:
+    import warnings
+
+    from b2async.testing import B2Emulator
+
+    emulator = B2Emulator()
+    items = [(f"file {i}".encode(), f"f/{i}") for i in range(6)]
+    async with (
+        emulator.serve() as realm,
+        B2Client(emulator.key_id, emulator.key, realm=realm, max_connections=3) as b2,
+    ):
+        bucket = await b2.create_bucket("pool-warning")
+        with pytest.warns(RuntimeWarning, match=r"max_connections=3") as caught:
+            outcomes = await bucket.upload_many(items, concurrency=5)
+        assert caught[0].filename == __file__  # points at the caller's line
+        assert all(outcome.error is None for outcome in outcomes)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            await bucket.upload_many(items, concurrency=3)
+    async with (
+        emulator.http_client() as http,
+        B2Client(emulator.key_id, emulator.key, realm=emulator.realm, http_client=http) as lent,
+    ):
+        # a lent client's pool size is its owner's business: nothing to compare with
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            await (await lent.get_bucket("pool-warning")).upload_many(items, concurrency=500)
