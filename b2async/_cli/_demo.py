@@ -278,11 +278,14 @@ async def _cleanup(client: B2Client, uploaded: list[tuple[str, str]]) -> None:
 
 async def _run_b2(options: DemoOptions, summary: DemoSummary) -> None:
     from b2async import B2Client
+    from b2async._http_client import DEFAULT_MAX_CONNECTIONS
 
     assert options.bucket is not None
     summary.target = f"B2 bucket {options.bucket}"
     prefix = f"b2async-demo/{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}/"
-    async with B2Client.from_env() as client:
+    # a connection for every upload in flight, plus the default headroom for API calls
+    connections = max(DEFAULT_MAX_CONNECTIONS, options.concurrency)
+    async with B2Client.from_env(max_connections=connections) as client:
         bucket = await client.get_bucket(options.bucket)
         uploaded = await _run_with_bucket(bucket, options, summary, prefix)
         if not options.keep:
