@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, SecretStr, TypeAdapter
@@ -35,6 +36,7 @@ from b2async._models import (
     UploadUrl,
     to_millis,
 )
+from tests._examples import BUNDLED
 
 #: endpoint (key of the examples file) -> model of its 2xx body
 ENDPOINT_MODELS: dict[str, type[BaseModel]] = {
@@ -240,3 +242,18 @@ def test_example_file_versions_have_consistent_sha1_views(examples: dict[str, An
             assert version.file_id is None
             seen.add("folder")
     assert {"hex", "none", "hide", "start"} <= seen
+
+
+#: The B2 reference material beside the repository (``../shared``), where checkouts have it.
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "b2-examples.json"
+
+
+def test_the_bundled_examples_are_the_reference_copy() -> None:
+    """The copy in ``tests/data`` covers every endpoint mapped here and, where the reference
+    material sits beside the checkout, is identical to it (refresh it when that changes; a
+    fresh clone elsewhere, like CI's, has only the bundled copy)."""
+    bundled = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    assert set(ENDPOINT_MODELS) <= set(bundled)
+    if REFERENCE.exists():
+        reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
+        assert bundled == reference, f"refresh {BUNDLED} from {REFERENCE}"
