@@ -1,7 +1,8 @@
 """The httpx client a :class:`~b2async.B2Client` makes for itself when none is lent to it.
 
-Kept apart from the client because choosing a transport depends on which event loop runs
-the caller, and on which optional extras are installed; nothing else in the client does.
+Its class, :class:`LeanAsyncClient`, leaves out the parts of httpx's per-request work that B2
+never needs; its transport depends on which event loop runs the caller and on which optional
+extras are installed. Kept apart from the client because nothing else in it cares.
 """
 
 from __future__ import annotations
