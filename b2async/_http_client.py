@@ -46,7 +46,7 @@ class LeanAsyncClient(httpx.AsyncClient):
     """The httpx client :class:`~b2async.B2Client` makes for itself.
 
     httpx's own client, minus two things B2 never uses that cost CPU on every request
-    (together ~15–20 % of the client CPU of bulk small uploads, ~80 µs per request):
+    (together ~15-20 % of the client CPU of bulk small uploads, ~80 µs per request):
 
     * cookies: ``Set-Cookie`` is ignored (cookies set on the client explicitly are still
       sent with requests it builds);
