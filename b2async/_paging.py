@@ -114,8 +114,10 @@ class PipelinedPager(Pager[T, C]):
         fetch: called with a cursor (``start`` for the first page); returns the raw page.
         cursor_of: the next cursor of a raw page (``None`` on the last page). It is called
             before the page is parsed, so it should be cheap.
-        parse: turns a raw page into its items. Large pages are parsed in a worker thread,
-            so it must not touch the event loop.
+        parse: turns a raw page into its items; its second argument is the previous page's
+            items, for it to empty once the new ones are built (see
+            :func:`~b2async._models._base.validate_page`). Large pages are parsed in a worker
+            thread, so it must not touch the event loop.
         start: the cursor of the first page.
     """
 
@@ -123,7 +125,7 @@ class PipelinedPager(Pager[T, C]):
         self,
         fetch: Callable[[C | None], Awaitable[bytes]],
         cursor_of: Callable[[bytes], C | None],
-        parse: Callable[[bytes], list[T]],
+        parse: Callable[[bytes, list[T]], list[T]],
         start: C | None = None,
     ) -> None:
         self._fetch_raw = fetch
@@ -163,7 +165,8 @@ class PipelinedPager(Pager[T, C]):
         # rather than skipping it.
         raw = self._ahead
         cursor = self._cursor_of(raw)
-        self._buffer, self._index = [], 0  # let the previous page go before the next is built
+        # The previous page goes to ``parse``, which lets it go once the next is built.
+        previous, self._buffer, self._index = self._buffer, [], 0
         following: list[bytes | Exception] = []  # what the fetch ahead brought back
         items: list[T] = []
         parse_error: Exception | None = None
@@ -172,9 +175,9 @@ class PipelinedPager(Pager[T, C]):
                 tg.start_soon(self._fetch_ahead, cursor, following)
             try:
                 if len(raw) < _THREAD_PARSE_BYTES:
-                    items = self._parse(raw)
+                    items = self._parse(raw, previous)
                 else:
-                    items = await anyio.to_thread.run_sync(self._parse, raw)
+                    items = await anyio.to_thread.run_sync(self._parse, raw, previous)
             except Exception as error:  # raised below, outside the task group
                 parse_error = error
         if parse_error is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 from pydantic import AliasChoices, BeforeValidator, Field, SecretStr
 
@@ -288,14 +288,14 @@ def file_versions_cursor(body: bytes) -> tuple[str, str | None] | None:
     return cursor.next_file_name, cursor.next_file_id
 
 
-def parse_file_names_page(body: bytes) -> list[FileVersion]:
+def parse_file_names_page(body: bytes, release: list[Any] | None = None) -> list[FileVersion]:
     """The files of a raw ``b2_list_file_names`` page (see :func:`validate_page`)."""
-    return validate_page(FileNamesPage, body).files
+    return validate_page(FileNamesPage, body, release=release).files
 
 
-def parse_file_versions_page(body: bytes) -> list[FileVersion]:
+def parse_file_versions_page(body: bytes, release: list[Any] | None = None) -> list[FileVersion]:
     """The files of a raw ``b2_list_file_versions`` page (see :func:`validate_page`)."""
-    return validate_page(FileVersionsPage, body).files
+    return validate_page(FileVersionsPage, body, release=release).files
 
 
 class UploadUrl(B2Model):

@@ -19,6 +19,7 @@ from b2async._models._base import _PYTHON_TIMESTAMP, from_millis, validate_page
 from b2async._models._files import (
     file_names_cursor,
     file_versions_cursor,
+    parse_file_names_page,
     parse_file_versions_page,
 )
 from b2async._paging import _THREAD_PARSE_BYTES, PipelinedPager
@@ -244,13 +245,45 @@ async def test_a_page_that_does_not_validate_is_raised_unwrapped() -> None:
         return b'{"files": [{"action": "upload"}], "nextFileName": "c"}'
 
     pager: PipelinedPager[FileVersion, str] = PipelinedPager(
-        fetch, file_names_cursor, lambda raw: validate_page(FileNamesPage, raw).files
+        fetch, file_names_cursor, parse_file_names_page
     )
     assert (await pager.__anext__()).file_name == "a"
     with pytest.raises(ValueError, match="fileName"):
         await pager.__anext__()
     with pytest.raises(StopAsyncIteration):
         await pager.__anext__()
+
+
+def test_validate_page_releases_the_previous_page_once_the_new_one_is_built() -> None:
+    previous = validate_page(FileVersionsPage, page_body(0, 3, None)).files
+    held = list(previous)
+    page = validate_page(FileVersionsPage, page_body(3, 3, None), release=previous)
+    assert previous == []  # emptied, in place
+    assert [v.content_length for v in page.files] == [3, 4, 5]
+    assert [v.content_length for v in held] == [0, 1, 2]  # others' references stay valid
+    assert gc.isenabled()
+    kept = list(held)
+    with pytest.raises(ValueError, match="fileName"):
+        validate_page(FileNamesPage, b'{"files": [{"action": "upload"}]}', release=kept)
+    assert len(kept) == 3  # nothing is released when the new page does not validate
+    assert gc.isenabled()
+
+
+async def test_the_pager_hands_each_page_the_one_before_it() -> None:
+    seen: list[list[str]] = []
+
+    def parse(raw: bytes, previous: list[FileVersion]) -> list[FileVersion]:
+        seen.append([v.file_name for v in previous])
+        return parse_file_names_page(raw, previous)
+
+    async def fetch(cursor: str | None) -> bytes:
+        names = {None: ("a", "b"), "b": ("c", None)}[cursor]
+        nxt = "null" if names[1] is None else f'"{names[1]}"'
+        return f'{{"files": [{{"fileName": "{names[0]}"}}], "nextFileName": {nxt}}}'.encode()
+
+    pager: PipelinedPager[FileVersion, str] = PipelinedPager(fetch, file_names_cursor, parse)
+    assert [v.file_name async for v in pager] == ["a", "c"]
+    assert seen == [[], ["a"]]
 
 
 async def test_bad_page_size_is_refused_before_any_call() -> None:
