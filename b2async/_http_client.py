@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from b2async._httpcore_reads import httpcore_transport
-
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
@@ -151,16 +149,16 @@ def default_http_client(
     running asyncio loop* and ``httpx_aiohttp`` is importable, requests go through aiohttp's
     transport, which moves bytes faster than httpcore on asyncio. Everywhere else (trio, or
     construction outside any event loop, where we cannot know which loop will use the client)
-    httpx's own transport is used, which works on every anyio backend, with socket reads of
-    up to 1 MiB instead of httpcore's 64 KiB (see :mod:`b2async._httpcore_reads`).
+    httpx's own transport is used, which works on every anyio backend.
     """
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections
+    )
     if running_on_asyncio():
         transport = aiohttp_transport(max_connections=max_connections)
         if transport is not None:
             return LeanAsyncClient(timeout=timeout, transport=transport)
-    return LeanAsyncClient(
-        timeout=timeout, transport=httpcore_transport(max_connections=max_connections)
-    )
+    return LeanAsyncClient(timeout=timeout, limits=limits)
 
 
 def aiohttp_transport(

@@ -233,11 +233,6 @@ def make_http_client(
         fast = aiohttp_transport()
         assert fast is not None, "the aiohttp extra is not installed"
         inner = fast
-    elif library:
-        # B2Client's own transport on httpcore (socket reads of 1 MiB, not 64 KiB)
-        from b2async._httpcore_reads import httpcore_transport
-
-        inner = httpcore_transport(max_connections=max(100, concurrency))
     else:
         inner = httpx.AsyncHTTPTransport(limits=limits)
     if count_parts:
