@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 
     from pydantic import SecretStr
 
-    #: ``LeanAsyncClient.send_lean``: ``(request, *, stream=False) -> response``.
-    LeanSend = Callable[..., Awaitable[httpx.Response]]
+    #: ``AsyncClient.send`` or ``LeanAsyncClient.send_lean``: ``(request, *, stream=False)``.
+    SendRequest = Callable[..., Awaitable[httpx.Response]]
 
 __all__ = ["B2Http"]
 
@@ -90,7 +90,7 @@ def _raise_for_response(response: httpx.Response, content: bytes) -> NoReturn:
     raise error
 
 
-def _lean_sender(client: httpx.AsyncClient) -> LeanSend | None:
+def _lean_sender(client: httpx.AsyncClient) -> SendRequest | None:
     """``client.send_lean`` when the requests B2Http builds are complete for ``client``.
 
     That is B2Client's own client, or any :class:`LeanAsyncClient` without client-level query
@@ -112,16 +112,28 @@ class B2Http:
         client: the underlying httpx client.
     """
 
-    __slots__ = ("_base_headers", "_json_headers", "_lean", "_urls", "client")
+    __slots__ = (
+        "_base_headers",
+        "_build_request",
+        "_json_headers",
+        "_send_request",
+        "_urls",
+        "client",
+    )
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
-        # B2Client's own client takes requests built here, complete, and skips httpx's
-        # per-request merging (see LeanAsyncClient): its default headers are merged once,
-        # now. A lent client goes through httpx's whole pipeline, its own settings included.
-        self._lean = _lean_sender(client)
+        # B2Client's own client takes requests built here, complete (its default headers are
+        # merged once, now), and sends them without httpx's per-request pipeline (see
+        # LeanAsyncClient). A lent client gets httpx's own way: ``build_request`` merges its
+        # settings in, ``send`` runs its whole pipeline.
+        lean = _lean_sender(client)
+        self._build_request: Callable[..., httpx.Request] = (
+            httpx.Request if lean is not None else client.build_request
+        )
+        self._send_request: SendRequest = lean if lean is not None else client.send
         defaults: dict[str, str] = {}
-        if self._lean is not None:
+        if lean is not None:
             defaults = {
                 key.decode("latin-1"): value.decode("latin-1")
                 for key, value in client.headers.raw
@@ -152,16 +164,11 @@ class B2Http:
         params: Mapping[str, str] | None = None,
     ) -> bytes:
         """Send one request, read the whole answer and return the body of a 2xx response."""
+        request = self._build_request(
+            method, self._url(url), headers=headers, content=content, params=params
+        )
         try:
-            if self._lean is not None:
-                request = httpx.Request(
-                    method, self._url(url), headers=headers, content=content, params=params
-                )
-                response = await self._lean(request)
-            else:
-                response = await self.client.request(
-                    method, self._url(url), headers=headers, content=content, params=params
-                )
+            response = await self._send_request(request)
         except httpx.TransportError as exc:
             raise _transport_error(method, url, exc) from exc
         body = response.content
@@ -258,13 +265,9 @@ class B2Http:
         merged = self._base_headers.copy()
         if headers:
             merged.update(headers)
+        request = self._build_request(method, self._url(url), headers=merged, params=params)
         try:
-            if self._lean is not None:
-                request = httpx.Request(method, self._url(url), headers=merged, params=params)
-                response = await self._lean(request, stream=True)
-            else:
-                request = self.client.build_request(method, url, headers=merged, params=params)
-                response = await self.client.send(request, stream=True)
+            response = await self._send_request(request, stream=True)
         except httpx.TransportError as exc:
             raise _transport_error(method, url, exc) from exc
         try:

@@ -10,12 +10,9 @@ MIB = 1 << 20
 
 
 @dataclass
-class Row:
-    """One measurement (one worker process)."""
+class Measurement:
+    """What one worker measured (its JSON result, see ``_worker.py``)."""
 
-    scenario: str
-    variant: str
-    client: str
     wall: float = 0.0
     user: float = 0.0
     sys: float = 0.0
@@ -25,6 +22,15 @@ class Row:
     errors: int = 0
     verified: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class Row(Measurement):
+    """One measurement (one worker process) and what it measured."""
+
+    scenario: str
+    variant: str
+    client: str
 
     @property
     def cpu(self) -> float:

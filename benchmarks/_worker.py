@@ -21,31 +21,16 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from _report import Measurement
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator
 
 _BLOCK = 1 << 20
-
-
-@dataclass
-class Measurement:
-    """What one worker measured."""
-
-    wall: float = 0.0
-    user: float = 0.0
-    sys: float = 0.0
-    maxrss_mib: float = 0.0
-    items: int = 0
-    bytes: int = 0
-    errors: int = 0
-    verified: bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @contextmanager

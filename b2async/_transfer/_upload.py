@@ -35,8 +35,9 @@ from b2async._transfer._types import UploadResult, UploadSpec
 from b2async._transfer._upload_pool import UploadUrlPool, upload_with_retries
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Awaitable, Callable
+    from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable
 
+    from b2async._http import B2Http
     from b2async._models import FileVersion, Part, PartUploadUrl, UploadUrl
     from b2async._session import Session
     from b2async._transfer._progress import Reporter
@@ -116,19 +117,8 @@ class UploadEngine:
         http = self.session.http
 
         async def attempt(url: UploadUrl) -> FileVersion:
-            fv = await _raw.upload_file(
-                http,
-                url,
-                file_name=spec.file_name,
-                content=data,
-                content_length=len(data),
-                sha1=sha1,
-                content_type=spec.content_type,
-                file_info=spec.file_info,
-                sse=spec.sse,
-                retention=spec.retention,
-                legal_hold=spec.legal_hold,
-                validated=True,  # make_spec checked name and info
+            fv = await _post_file(
+                http, url, spec, content=data, content_length=len(data), sha1=sha1
             )
             check_sha1(spec.file_name, sha1, fv.content_sha1)
             return fv
@@ -157,19 +147,13 @@ class UploadEngine:
             body = HashingBody(source.chunks(0, source.size), reporter)
             bodies.append(body)
             try:
-                fv = await _raw.upload_file(
+                fv = await _post_file(
                     http,
                     url,
-                    file_name=spec.file_name,
+                    spec,
                     content=body,
                     content_length=source.size + SHA1_HEX_LENGTH,
                     sha1=HEX_DIGITS_AT_END,
-                    content_type=spec.content_type,
-                    file_info=spec.file_info,
-                    sse=spec.sse,
-                    retention=spec.retention,
-                    legal_hold=spec.legal_hold,
-                    validated=True,  # make_spec checked name and info
                 )
             finally:
                 with anyio.CancelScope(shield=True):
@@ -364,6 +348,33 @@ class UploadEngine:
             for _ in range(max(1, min(parts_in_flight, len(parts)))):
                 tg.start_soon(worker)
         return [sha1s[p.number] for p in parts]
+
+
+def _post_file(
+    http: B2Http,
+    url: UploadUrl,
+    spec: UploadSpec,
+    *,
+    content: bytes | AsyncIterable[bytes],
+    content_length: int,
+    sha1: str,
+) -> Awaitable[FileVersion]:
+    """``b2_upload_file`` of ``content`` as ``spec`` describes it (name, type, info,
+    encryption, Object Lock). A plain function: the caller awaits the raw call itself."""
+    return _raw.upload_file(
+        http,
+        url,
+        file_name=spec.file_name,
+        content=content,
+        content_length=content_length,
+        sha1=sha1,
+        content_type=spec.content_type,
+        file_info=spec.file_info,
+        sse=spec.sse,
+        retention=spec.retention,
+        legal_hold=spec.legal_hold,
+        validated=True,  # make_spec checked name and info
+    )
 
 
 async def _replay(pieces: list[bytes]) -> AsyncGenerator[bytes, None]:
