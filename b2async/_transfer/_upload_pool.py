@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import anyio
 
 from b2async._errors import (
+    B2Error,
     B2TransportError,
     ChecksumMismatch,
     InvalidAuthToken,
@@ -232,7 +233,13 @@ async def _attempt_once(
         return False, None, exc, _delay(policy, exc, number)
     except Exception as exc:
         if not is_url_fault(exc):
-            pool.release(url)
+            # B2 answered (400, 403, ...) or the request was never sent: the URL is free. Any
+            # other error (the source failed to read) cut the request short mid-body: as on
+            # cancellation, B2 may still count the upload as running on that token.
+            if isinstance(exc, B2Error):
+                pool.release(url)
+            else:
+                pool.discard(url)
             raise
         pool.discard(url)
         delay = _delay(policy, exc, number) if isinstance(exc, ServiceUnavailable) else 0.0

@@ -132,6 +132,25 @@ async def test_other_errors_surface_at_once(error: Exception) -> None:
     assert len(pool) == 1  # the URL itself is fine
 
 
+@pytest.mark.parametrize("error", [OSError("the disk failed"), ValueError("bad chunk")])
+async def test_a_source_failure_surfaces_at_once_and_drops_the_url(error: Exception) -> None:
+    # The request was cut mid-body: B2 may still count an upload as running on that token
+    # (a second one would get 400 auth_token_limit), so the URL is not handed out again.
+    pool = make_pool()
+    calls = 0
+
+    async def attempt(url: str) -> Any:
+        nonlocal calls
+        calls += 1
+        raise error
+
+    with pytest.raises(type(error)):
+        await upload_with_retries(pool, RetryPolicy(), attempt, what="test")
+    assert calls == 1
+    assert len(pool) == 0
+    assert pool.discarded == 1
+
+
 async def test_gives_up_after_max_attempts_with_the_last_error_chained() -> None:
     pool = make_pool()
     calls = 0
