@@ -7,12 +7,9 @@ extras are installed. Kept apart from the client because nothing else in it care
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
-
-if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
 
 __all__ = [
     "DEFAULT_MAX_CONNECTIONS",
@@ -164,14 +161,12 @@ def default_http_client(
 def aiohttp_transport(
     *, max_connections: int = DEFAULT_MAX_CONNECTIONS
 ) -> httpx.AsyncBaseTransport | None:
-    """httpx-aiohttp's transport with large read chunks, or None without the extra."""
+    """httpx-aiohttp's transport, adjusted by :mod:`b2async._aiohttp_transport` (large
+    received pieces, httpx's error classes), or None without the extra."""
     try:
         import aiohttp
-        from httpx_aiohttp.transport import (
-            AiohttpResponseStream,
-            AiohttpTransport,
-            map_aiohttp_exceptions,
-        )
+
+        from b2async._aiohttp_transport import B2AiohttpTransport
     except ImportError:
         return None
 
@@ -180,32 +175,4 @@ def aiohttp_transport(
         connector = aiohttp.TCPConnector(limit=max_connections, ssl=httpx.create_ssl_context())
         return aiohttp.ClientSession(connector=connector, read_bufsize=_AIOHTTP_READ_CHUNK)
 
-    class ReceivedChunksStream(AiohttpResponseStream):
-        """A response body yielded in the pieces aiohttp received it in.
-
-        httpx-aiohttp's own stream re-cuts the body to a fixed size (16 KiB), and any fixed
-        size makes aiohttp join the pieces it buffered into a new ``bytes``: one more copy of
-        every downloaded byte. Received pieces (up to 256 KiB from asyncio) are passed on as
-        they are.
-        """
-
-        async def __aiter__(self) -> AsyncIterator[bytes]:
-            content = self._aiohttp_response.content
-            with map_aiohttp_exceptions():
-                while True:
-                    chunk, end_of_http_chunk = await content.readchunk()
-                    if chunk:
-                        yield chunk
-                    elif not end_of_http_chunk:  # (b"", False) is the end of the body
-                        return
-
-    class LargeChunkTransport(AiohttpTransport):
-        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            response: httpx.Response = await super().handle_async_request(request)
-            stream = response.stream
-            if isinstance(stream, AiohttpResponseStream) and hasattr(stream, "_aiohttp_response"):
-                response.stream = ReceivedChunksStream(stream._aiohttp_response)
-            return response
-
-    transport: httpx.AsyncBaseTransport = LargeChunkTransport(client=new_session)
-    return transport
+    return B2AiohttpTransport(client=new_session)
