@@ -15,15 +15,23 @@ shipped:
   iterator that fails (a file that shrank, a disk error) as a broken connection; the upload
   would then be retried as a network fault and end as a misleading timeout. Over httpx's own
   transport the error propagates unchanged, and now over this one too.
+* **A request is over only once its body is no longer being read.** aiohttp sends a request
+  body from a task of its own, which it cancels without waiting when the request fails, is
+  cancelled, or its answer has been read. The caller would then close a body that aiohttp's
+  task was still reading (``RuntimeError: aclose(): asynchronous generator is already
+  running``, seen when cancelling a large upload), and that task could outlive the upload.
+  Here the request waits for it, as httpx's own transport does by sending from the caller's
+  task.
 """
 
 from __future__ import annotations
 
 import asyncio
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
+import anyio
 import httpx
 from httpx_aiohttp.transport import AiohttpResponseStream, AiohttpTransport
 
@@ -85,23 +93,37 @@ def _httpx_errors() -> Iterator[None]:
 
 
 class _WatchedBody(httpx.AsyncByteStream):
-    """A request body that remembers the error its source raised, for it to be re-raised
-    instead of the broken connection aiohttp reports."""
+    """A request body that knows which task reads it and remembers the error its source
+    raised (to be re-raised instead of the broken connection aiohttp reports)."""
 
     def __init__(self, inner: httpx.AsyncByteStream) -> None:
         self._inner = inner
+        self._reader: asyncio.Task[Any] | None = None
         self.error: Exception | None = None
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        self._reader = asyncio.current_task()
         try:
             async for chunk in self._inner:
                 yield chunk
         except Exception as exc:
             self.error = exc
             raise
+        finally:
+            self._reader = None
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+    async def stop_reading(self) -> None:
+        """Return once no other task reads the body, cancelling aiohttp's writer task if it
+        still does (aiohttp cancels it too, but does not wait for it)."""
+        reader = self._reader
+        if reader is None or reader.done() or reader is asyncio.current_task():
+            return
+        reader.cancel()
+        with anyio.CancelScope(shield=True):
+            await asyncio.wait([reader])
 
 
 def _watch_body(request: httpx.Request) -> _WatchedBody | None:
@@ -122,7 +144,12 @@ class _ReceivedChunksStream(AiohttpResponseStream):
     httpx-aiohttp's own stream re-cuts the body to a fixed size (16 KiB), and any fixed size
     makes aiohttp join the pieces it buffered into a new ``bytes``: one more copy of every
     downloaded byte. Received pieces (up to 256 KiB from asyncio) are passed on as they are.
+    Closing it also waits until the request's body is no longer being read.
     """
+
+    def __init__(self, response: aiohttp.ClientResponse, body: _WatchedBody | None) -> None:
+        super().__init__(response)
+        self._request_body = body
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         content = self._aiohttp_response.content
@@ -135,8 +162,12 @@ class _ReceivedChunksStream(AiohttpResponseStream):
                     return
 
     async def aclose(self) -> None:
-        with _httpx_errors():
-            await super().aclose()
+        try:
+            with _httpx_errors():
+                await super().aclose()
+        finally:
+            if self._request_body is not None:
+                await self._request_body.stop_reading()
 
 
 class B2AiohttpTransport(AiohttpTransport):
@@ -147,13 +178,16 @@ class B2AiohttpTransport(AiohttpTransport):
         try:
             with _httpx_errors():
                 response: httpx.Response = await super().handle_async_request(request)
-        except Exception:
-            if body is not None and body.error is not None:
-                raise body.error from None
+        except BaseException:
+            if body is not None:
+                await body.stop_reading()
+                if body.error is not None:
+                    raise body.error from None
             raise
         stream = response.stream
         # httpx-aiohttp keeps the aiohttp response in a private attribute; without it (some
-        # future release) its own stream is kept, which is correct but copies once more.
+        # future release) its own stream is kept, which is correct but copies once more (and
+        # the body's reader is then only cancelled by aiohttp, not waited for).
         if isinstance(stream, AiohttpResponseStream) and hasattr(stream, "_aiohttp_response"):
-            response.stream = _ReceivedChunksStream(stream._aiohttp_response)
+            response.stream = _ReceivedChunksStream(stream._aiohttp_response, body)
         return response
