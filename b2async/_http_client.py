@@ -7,6 +7,7 @@ extras are installed. Kept apart from the client because nothing else in it care
 
 from __future__ import annotations
 
+import urllib.request
 from typing import Any
 
 import httpx
@@ -147,15 +148,26 @@ def default_http_client(
     transport, which moves bytes faster than httpcore on asyncio. Everywhere else (trio, or
     construction outside any event loop, where we cannot know which loop will use the client)
     httpx's own transport is used, which works on every anyio backend.
+
+    Proxies from the environment (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``) also keep
+    httpx's own transport: httpx ignores them for a client given a transport of its own, so
+    the fast path would connect around the proxy. httpx's transport honours them, and
+    ``NO_PROXY``, the same way on every loop.
     """
     limits = httpx.Limits(
         max_connections=max_connections, max_keepalive_connections=max_connections
     )
-    if running_on_asyncio():
+    if running_on_asyncio() and not _proxies_in_environment():
         transport = aiohttp_transport(max_connections=max_connections)
         if transport is not None:
             return LeanAsyncClient(timeout=timeout, transport=transport)
     return LeanAsyncClient(timeout=timeout, limits=limits)
+
+
+def _proxies_in_environment() -> bool:
+    """Whether the environment names a proxy for HTTP(S) requests (as httpx reads it)."""
+    proxies = urllib.request.getproxies()
+    return any(scheme in proxies for scheme in ("http", "https", "all"))
 
 
 def aiohttp_transport(

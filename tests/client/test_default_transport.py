@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import socket
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
+from b2async import B2ConnectionError, RetryPolicy
 from b2async._client import B2Client
 from b2async.testing import B2Emulator
 
 from ._support import unique_bucket_name
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 pytestmark = pytest.mark.anyio
@@ -120,3 +124,50 @@ def _uses_aiohttp(b2: B2Client) -> bool:
     from httpx_aiohttp import AiohttpTransport
 
     return isinstance(b2._http_client._transport, AiohttpTransport)
+
+
+@pytest.fixture
+def recording_proxy() -> Iterator[tuple[str, list[bytes]]]:
+    """A proxy that records each request line and refuses it (502)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    seen: list[bytes] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except (TimeoutError, OSError):
+                continue
+            with connection:
+                seen.append(connection.recv(65536).split(b"\r\n", 1)[0])
+                connection.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}", seen
+    finally:
+        stop.set()
+        thread.join(5)
+        server.close()
+
+
+@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"])
+async def test_environment_proxy_is_used_on_every_loop(
+    anyio_backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+    recording_proxy: tuple[str, list[bytes]],
+    variable: str,
+) -> None:
+    # httpx ignores HTTPS_PROXY & co. for a client given its own transport, so the aiohttp
+    # fast path would connect around the proxy; B2Client keeps httpx's transport then.
+    proxy, seen = recording_proxy
+    monkeypatch.setenv(variable, proxy)
+    realm = "https://b2-realm.invalid"
+    async with B2Client("key-id", "key", realm=realm, retry=RetryPolicy(max_attempts=1)) as b2:
+        assert not _uses_aiohttp(b2)
+        with pytest.raises(B2ConnectionError):
+            await b2.list_buckets()
+    assert seen == [b"CONNECT b2-realm.invalid:443 HTTP/1.1"]
