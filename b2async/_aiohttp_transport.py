@@ -1,8 +1,9 @@
-"""httpx-aiohttp's transport, adjusted to behave like httpx's own (the optional fast path).
+"""The optional fast path's transport: aiohttp under httpx, behaving like httpx's own.
 
 Imported only when the ``aiohttp`` extra is installed (see
-:func:`b2async._http_client.aiohttp_transport`). Three things differ from httpx-aiohttp as
-shipped:
+:func:`b2async._http_client.aiohttp_transport`). It keeps httpx-aiohttp's session handling
+but sends requests itself, because httpx-aiohttp as shipped differs from httpx's own
+transport in ways that matter to B2 uploads and downloads:
 
 * **Bodies arrive in the pieces aiohttp received** (up to the session's read buffer) instead
   of being re-cut to 16 KiB, which made aiohttp join what it had buffered: one more copy of
@@ -13,8 +14,10 @@ shipped:
   :class:`~b2async.B2TimeoutError`.
 * **An error raised by the request body is raised as itself.** aiohttp reports a body
   iterator that fails (a file that shrank, a disk error) as a broken connection; the upload
-  would then be retried as a network fault and end as a misleading timeout. Over httpx's own
-  transport the error propagates unchanged, and now over this one too.
+  would then be retried as a network fault and end as a misleading timeout.
+* **The write timeout holds.** aiohttp has none: an upload to a server that stopped reading
+  waited forever. Here each piece of a body must be taken by the connection within the
+  ``write`` timeout, as httpx's own transport requires of each write.
 * **A request is over only once its body is no longer being read.** aiohttp sends a request
   body from a task of its own, which it cancels without waiting when the request fails, is
   cancelled, or its answer has been read. The caller would then close a body that aiohttp's
@@ -27,18 +30,24 @@ shipped:
 from __future__ import annotations
 
 import asyncio
+import math
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import anyio
 import httpx
-from httpx_aiohttp.transport import AiohttpResponseStream, AiohttpTransport
+from httpx_aiohttp.transport import AiohttpTransport
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterable, AsyncIterator, Iterator
 
 __all__ = ["B2AiohttpTransport", "httpx_error_for"]
+
+#: Bodies in memory larger than this are handed to aiohttp in slices of :data:`_SLICE`, so
+#: that a stalled write is noticed (a smaller one fits in aiohttp's write buffer at once).
+_WATCHED_ABOVE = 64 * 1024
+_SLICE = 1024 * 1024
 
 
 def _aiohttp_class(name: str) -> type[BaseException] | None:
@@ -75,16 +84,9 @@ def httpx_error_for(error: BaseException) -> httpx.TransportError | None:
 
 @contextmanager
 def _httpx_errors() -> Iterator[None]:
-    """Raise aiohttp failures, and httpx-aiohttp's mapping of them, as :func:`httpx_error_for`
-    classes them (the aiohttp error stays chained as ``__cause__``)."""
+    """Raise aiohttp failures as :func:`httpx_error_for` classes them (chained)."""
     try:
         yield
-    except httpx.TransportError as exc:
-        cause = exc.__cause__
-        mapped = None if cause is None else httpx_error_for(cause)
-        if mapped is None:
-            raise
-        raise mapped from cause
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         mapped = httpx_error_for(exc)
         if mapped is None:
@@ -93,31 +95,48 @@ def _httpx_errors() -> Iterator[None]:
 
 
 class _WatchedBody(httpx.AsyncByteStream):
-    """A request body that knows which task reads it and remembers the error its source
-    raised (to be re-raised instead of the broken connection aiohttp reports)."""
+    """A request body that aiohttp reads from its writer task, watched from the caller's.
 
-    def __init__(self, inner: httpx.AsyncByteStream) -> None:
-        self._inner = inner
+    It knows which task reads it (to wait for that task to stop), remembers the error its
+    source raised (to raise it instead of the broken connection aiohttp reports), and, while
+    a piece it handed over is being written, keeps the request's ``watchdog`` scope due to
+    expire after the write timeout.
+    """
+
+    def __init__(self, chunks: AsyncIterable[bytes], write_timeout: float | None) -> None:
+        self._chunks = chunks
+        self._write_timeout = write_timeout
         self._reader: asyncio.Task[Any] | None = None
+        self.watchdog: anyio.CancelScope | None = None
         self.error: Exception | None = None
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         self._reader = asyncio.current_task()
         try:
-            async for chunk in self._inner:
+            async for chunk in self._chunks:
+                self._writing(True)
                 yield chunk
+                self._writing(False)  # asked for more: the connection took the piece
         except Exception as exc:
             self.error = exc
             raise
         finally:
             self._reader = None
 
+    def _writing(self, started: bool) -> None:
+        if self.watchdog is not None and self._write_timeout is not None:
+            due = anyio.current_time() + self._write_timeout if started else math.inf
+            self.watchdog.deadline = due
+
     async def aclose(self) -> None:
-        await self._inner.aclose()
+        aclose = getattr(self._chunks, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
     async def stop_reading(self) -> None:
         """Return once no other task reads the body, cancelling aiohttp's writer task if it
         still does (aiohttp cancels it too, but does not wait for it)."""
+        self.watchdog = None
         reader = self._reader
         if reader is None or reader.done() or reader is asyncio.current_task():
             return
@@ -126,33 +145,42 @@ class _WatchedBody(httpx.AsyncByteStream):
             await asyncio.wait([reader])
 
 
-def _watch_body(request: httpx.Request) -> _WatchedBody | None:
-    """Wrap a streamed request body in a :class:`_WatchedBody` (``None`` for bytes bodies)."""
+async def _slices(data: bytes) -> AsyncIterator[bytes]:
+    view = memoryview(data)
+    for start in range(0, len(view), _SLICE):
+        yield view[start : start + _SLICE]  # type: ignore[misc]  # aiohttp writes memoryviews
+
+
+def _body_of(
+    request: httpx.Request, write_timeout: float | None
+) -> tuple[Any, _WatchedBody | None]:
+    """What to give aiohttp as ``data``, and the watched body when there is one."""
     try:
-        request.content  # noqa: B018 - raises RequestNotRead for a streamed body
+        content = request.content
     except httpx.RequestNotRead:
-        if isinstance(request.stream, httpx.AsyncByteStream):
-            body = _WatchedBody(request.stream)
-            request.stream = body
-            return body
-    return None
+        body = _WatchedBody(request.stream, write_timeout)  # type: ignore[arg-type]
+        return body, body
+    if len(content) <= _WATCHED_ABOVE or "content-length" not in request.headers:
+        return (content or None), None
+    body = _WatchedBody(_slices(content), write_timeout)
+    return body, body
 
 
-class _ReceivedChunksStream(AiohttpResponseStream):
+class _ResponseBody(httpx.AsyncByteStream):
     """A response body yielded in the pieces aiohttp received it in.
 
-    httpx-aiohttp's own stream re-cuts the body to a fixed size (16 KiB), and any fixed size
-    makes aiohttp join the pieces it buffered into a new ``bytes``: one more copy of every
-    downloaded byte. Received pieces (up to 256 KiB from asyncio) are passed on as they are.
-    Closing it also waits until the request's body is no longer being read.
+    A fixed piece size would make aiohttp join the pieces it buffered into a new ``bytes``:
+    one more copy of every downloaded byte. Received pieces (up to 256 KiB from asyncio) are
+    passed on as they are. Closing it also waits until the request's body is no longer being
+    read.
     """
 
-    def __init__(self, response: aiohttp.ClientResponse, body: _WatchedBody | None) -> None:
-        super().__init__(response)
-        self._request_body = body
+    def __init__(self, response: aiohttp.ClientResponse, request_body: _WatchedBody | None):
+        self._response = response
+        self._request_body = request_body
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        content = self._aiohttp_response.content
+        content = self._response.content
         with _httpx_errors():
             while True:
                 chunk, end_of_http_chunk = await content.readchunk()
@@ -164,30 +192,65 @@ class _ReceivedChunksStream(AiohttpResponseStream):
     async def aclose(self) -> None:
         try:
             with _httpx_errors():
-                await super().aclose()
+                await self._response.__aexit__(None, None, None)
         finally:
             if self._request_body is not None:
                 await self._request_body.stop_reading()
 
 
 class B2AiohttpTransport(AiohttpTransport):
-    """httpx-aiohttp's transport with the adjustments in this module's docstring."""
+    """httpx-aiohttp's transport, sending requests as this module's docstring describes."""
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = _watch_body(request)
+        if not isinstance(self.client, aiohttp.ClientSession):
+            self.client = self.get_client()
+        timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
+        write_timeout = timeouts.get("write")
+        data, body = _body_of(request, write_timeout)
+        headers = [
+            (name, value)
+            for name, value in request.headers.multi_items()
+            if name.lower() != "transfer-encoding"  # aiohttp frames the body itself
+        ]
         try:
-            with _httpx_errors():
-                response: httpx.Response = await super().handle_async_request(request)
+            with anyio.CancelScope() as watchdog:
+                if body is not None:
+                    body.watchdog = watchdog
+                with _httpx_errors():
+                    response = await self.client.request(
+                        request.method,
+                        str(request.url),
+                        headers=headers,
+                        data=data,
+                        allow_redirects=False,
+                        auto_decompress=False,
+                        compress=False,
+                        timeout=aiohttp.ClientTimeout(
+                            sock_connect=timeouts.get("connect"),
+                            sock_read=timeouts.get("read"),
+                            connect=timeouts.get("pool"),
+                        ),
+                        server_hostname=request.extensions.get("sni_hostname"),
+                    )
+            if watchdog.cancelled_caught:
+                raise httpx.WriteTimeout(
+                    f"the connection took no more of the request body for {write_timeout} s"
+                )
         except BaseException:
             if body is not None:
                 await body.stop_reading()
                 if body.error is not None:
                     raise body.error from None
             raise
-        stream = response.stream
-        # httpx-aiohttp keeps the aiohttp response in a private attribute; without it (some
-        # future release) its own stream is kept, which is correct but copies once more (and
-        # the body's reader is then only cancelled by aiohttp, not waited for).
-        if isinstance(stream, AiohttpResponseStream) and hasattr(stream, "_aiohttp_response"):
-            response.stream = _ReceivedChunksStream(stream._aiohttp_response, body)
-        return response
+        if body is not None:
+            body.watchdog = None  # the answer came: the body is no longer timed
+        extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
+        if response.reason:
+            extensions["reason_phrase"] = response.reason.encode()
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.raw_headers,
+            stream=_ResponseBody(response, body),
+            request=request,
+            extensions=extensions,
+        )

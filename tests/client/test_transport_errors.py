@@ -15,6 +15,7 @@ import threading
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+import anyio
 import httpx
 import pytest
 
@@ -29,7 +30,7 @@ from b2async.testing import B2Emulator, Fault
 from ._support import unique_bucket_name
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import AsyncIterator, Iterator
 
 pytestmark = pytest.mark.anyio
 
@@ -198,3 +199,55 @@ def test_aiohttp_failures_get_httpx_own_classes() -> None:
         mapped = httpx_error_for(failure)
         assert type(mapped) is expected, (failure, mapped)
     assert httpx_error_for(ValueError("not a network failure")) is None
+
+
+@pytest.fixture
+def deaf_server() -> Iterator[str]:
+    """A server that accepts connections and then neither reads nor answers."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except (TimeoutError, OSError):
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/upload"
+    finally:
+        stop.set()
+        thread.join(5)
+        for connection in held:
+            connection.close()
+        server.close()
+
+
+@pytest.mark.parametrize("kind", ["bytes", "stream"])
+async def test_upload_to_a_server_that_stops_reading_times_out(
+    anyio_backend: str, deaf_server: str, kind: str
+) -> None:
+    # aiohttp has no write timeout of its own: such an upload used to wait forever there.
+    from b2async._http import B2Http
+    from b2async._http_client import default_http_client
+
+    size = 32 * 1024 * 1024  # well past what the socket buffers absorb
+    block = bytes(1024 * 1024)
+
+    async def stream() -> AsyncIterator[bytes]:
+        for _ in range(size // len(block)):
+            yield block
+
+    content = bytes(size) if kind == "bytes" else stream()
+    headers = {"Authorization": "upload-token", "Content-Length": str(size)}
+    async with default_http_client(httpx.Timeout(0.5)) as client:
+        with anyio.fail_after(20):
+            started = anyio.current_time()
+            with pytest.raises(B2TimeoutError):
+                await B2Http(client).post_upload(deaf_server, headers=headers, content=content)
+        assert anyio.current_time() - started < 10
