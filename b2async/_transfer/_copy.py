@@ -128,10 +128,8 @@ async def copy_file(
         async with first_error_task_group() as tg:
             for _ in range(max(1, min(parts_in_flight, len(parts)))):
                 tg.start_soon(worker)
-        return await session.call(
-            _raw.finish_large_file,
-            file_id=file_id,
-            part_sha1_array=[sha1s[p.number] for p in parts],
+        return await engine.finish_large(
+            file_id, [sha1s[p.number] for p in parts], sum(p.length for p in parts)
         )
     except BaseException:
         await engine.cancel_large(file_id)

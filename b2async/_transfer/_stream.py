@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 import anyio
 import anyio.lowlevel
 
-from b2async import _raw
 from b2async._errors import InvalidPartSize
 from b2async._transfer._plan import MAX_PARTS, PartSpec
 from b2async._transfer._tasks import first_error_task_group
@@ -211,11 +210,8 @@ async def _upload_large_stream(
                 part = PartSpec(number=number, offset=offset, length=length)
                 offset += length
                 tg.start_soon(send, part, pieces, digest.hexdigest())
-        fv = await engine.call_in_slot(
-            limiter,
-            _raw.finish_large_file,
-            file_id=file_id,
-            part_sha1_array=[sha1s[n] for n in range(1, number + 1)],
+        fv = await engine.finish_large(
+            file_id, [sha1s[n] for n in range(1, number + 1)], chunker.total, limiter
         )
     except BaseException:
         if not resume:

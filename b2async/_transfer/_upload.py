@@ -25,7 +25,8 @@ import anyio
 import anyio.lowlevel
 
 from b2async import _raw
-from b2async._models import SseC
+from b2async._errors import B2Error, BadRequest
+from b2async._models import FileAction, SseC
 from b2async._transfer._hashing import HEX_DIGITS_AT_END, SHA1_HEX_LENGTH, HashingBody, check_sha1
 from b2async._transfer._plan import MAX_PART_SIZE, PartSpec, plan_parts
 from b2async._transfer._resume import find_resumable
@@ -209,6 +210,40 @@ class UploadEngine:
         assert fv.file_id is not None
         return fv.file_id
 
+    async def finish_large(
+        self,
+        file_id: str,
+        part_sha1s: list[str],
+        length: int,
+        limiter: anyio.CapacityLimiter | None = None,
+    ) -> FileVersion:
+        """``b2_finish_large_file`` of ``length`` bytes, coping with a finish whose answer was
+        lost.
+
+        The session sends the finish again when no answer came back (a dropped connection, a
+        5xx after B2 had committed it). B2 then no longer knows the file as unfinished and
+        refuses the repeat with a 400. Before that refusal is reported, the file is looked
+        up: a finished upload of the expected length under that id *is* the result (the id
+        is unique to this upload). Without ``readFiles`` the look-up fails and the 400 stands.
+        """
+        try:
+            return await self.call_in_slot(
+                limiter, _raw.finish_large_file, file_id=file_id, part_sha1_array=part_sha1s
+            )
+        except BadRequest:
+            try:
+                version = await self.call_in_slot(limiter, _raw.get_file_info, file_id=file_id)
+            except B2Error:
+                version = None
+            if (
+                version is None
+                or version.action != FileAction.UPLOAD
+                or version.content_length != length
+            ):
+                raise
+            _log.debug("finish of large file %s: answer lost, but B2 finished it", file_id)
+            return version
+
     async def cancel_large(self, file_id: str) -> None:
         """Cancel an unfinished large file, even while the caller is being cancelled."""
         with anyio.CancelScope(shield=True):
@@ -311,9 +346,7 @@ class UploadEngine:
             sha1s = await self.upload_parts(
                 file_id, spec, parts, source, done, reporter, parts_in_flight, limiter
             )
-            fv = await self.call_in_slot(
-                limiter, _raw.finish_large_file, file_id=file_id, part_sha1_array=sha1s
-            )
+            fv = await self.finish_large(file_id, sha1s, source.size, limiter)
         except BaseException:
             if not resume:
                 await self.cancel_large(file_id)

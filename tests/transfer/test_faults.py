@@ -136,3 +136,68 @@ async def test_only_the_failing_url_is_replaced(bucket, emulator) -> None:
     assert emulator.calls["b2_get_upload_url"] <= 4 + 2
     assert emulator.calls["b2_upload_file"] == 40 + 2
     await _check_all(bucket, files)
+
+
+async def _finish_answer_lost(bucket, emulator, upload) -> None:  # type: ignore[no-untyped-def]
+    # B2 commits the finish, then the connection breaks before its answer arrives; the
+    # session sends the finish again and B2 refuses it (the file is no longer unfinished).
+    emulator.faults.add("b2_finish_large_file", Fault(kind="drop"), times=1)
+    data = payload(65_000, 77)
+    version = await upload(data)
+    assert emulator.calls["b2_finish_large_file"] == 2  # the lost one and the refused repeat
+    assert emulator.calls["b2_get_file_info"] >= 1
+    assert version.action == "upload"
+    assert version.content_length == len(data)
+    assert [f async for f in bucket.list_unfinished_large_files()] == []
+    assert emulator.calls["b2_cancel_large_file"] == 0
+    versions = [v async for v in bucket.list_file_versions()]
+    assert [(v.file_name, v.file_id) for v in versions][-1] == (version.file_name, version.file_id)
+    assert await bucket.download_bytes(version.file_name) == data
+
+
+async def test_large_upload_whose_finish_answer_was_lost_succeeds(bucket, emulator) -> None:
+    async def upload(data: bytes):  # type: ignore[no-untyped-def]
+        return await bucket.upload_file(CountingFile(data), "lost-finish.bin")
+
+    await _finish_answer_lost(bucket, emulator, upload)
+
+
+async def test_stream_upload_whose_finish_answer_was_lost_succeeds(bucket, emulator) -> None:
+    from tests.transfer.conftest import chunks_of
+
+    async def upload(data: bytes):  # type: ignore[no-untyped-def]
+        return await bucket.upload_stream(chunks_of(data, 7_000), "lost-finish-stream.bin")
+
+    await _finish_answer_lost(bucket, emulator, upload)
+
+
+async def test_large_copy_whose_finish_answer_was_lost_succeeds(bucket, emulator) -> None:
+    async def upload(data: bytes):  # type: ignore[no-untyped-def]
+        emulator.faults.clear()
+        source = await bucket.upload_bytes(data, "copy-source.bin")
+        emulator.faults.add("b2_finish_large_file", Fault(kind="drop"), times=1)
+        calls = emulator.calls["b2_finish_large_file"]
+        emulator.calls["b2_finish_large_file"] = 0
+        emulator.faults.add(
+            "b2_copy_file",
+            Fault(kind="status", status=400, code="source_too_large", message="too big"),
+            times=1,
+        )
+        copied = await bucket.copy_file(source.file_id, "copy-target.bin")
+        assert calls == 1  # the source's own finish went through at once
+        return copied
+
+    await _finish_answer_lost(bucket, emulator, upload)
+
+
+async def test_a_refused_finish_of_an_unfinished_file_is_still_raised(bucket, emulator) -> None:
+    from b2async._errors import BadRequest
+
+    emulator.faults.add(
+        "b2_finish_large_file", Fault(kind="status", status=400, code="bad_request"), times=1
+    )
+    with pytest.raises(BadRequest):
+        await bucket.upload_file(CountingFile(payload(65_000, 78)), "refused.bin")
+    assert emulator.calls["b2_get_file_info"] == 1  # looked, found it unfinished
+    assert emulator.calls["b2_cancel_large_file"] == 1
+    assert [f async for f in bucket.list_unfinished_large_files()] == []
