@@ -1,4 +1,4 @@
-"""nox sessions: ``nox -s tests lint typecheck docs bench demo``.
+"""nox sessions: ``nox -s tests lint typecheck docs bench soak demo``.
 
 Every session installs the project into its own venv (the ``venv`` backend), so each one
 proves that a fresh install is enough. ``nox -s bench -- --quick`` passes ``--quick`` through.
@@ -47,6 +47,18 @@ def bench(session: nox.Session) -> None:
     """Side-by-side benchmarks against b2sdk; ``nox -s bench -- --quick`` for a smoke run."""
     session.install("-e", ".[bench]")
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def soak(session: nox.Session) -> None:
+    """The randomized fault soak over a real socket, 20 seeds per backend (a few minutes);
+    ``nox -s soak -- 100`` for another number of seeds. The default suite runs one."""
+    session.install("-e", ".[test]")
+    seeds = session.posargs[0] if session.posargs else "20"
+    session.run(
+        "python", "-m", "pytest", "-q", "tests/transfer/test_soak.py",
+        env={"B2ASYNC_SOAK_SEEDS": seeds},
+    )  # fmt: skip
 
 
 @nox.session
