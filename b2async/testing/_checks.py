@@ -74,13 +74,27 @@ def check_file_info(
 def _check_b2_info(key: str, value: str) -> None:
     if key not in B2_INFO_KEYS:
         raise bad_request(f"Invalid file info key: {key} (b2- prefix is reserved)")
+    _check_header_value(key, value, date=key == "b2-expires")
+
+
+def check_override(name: str, value: str) -> str:
+    """A ``b2ContentDisposition``-style download override (spec 11.1, 11.6).
+
+    Each becomes a response header, so B2 holds it to the same rules as the matching ``b2-*``
+    file info: a printable header value, and an HTTP date for ``b2Expires`` (400 otherwise).
+    """
+    _check_header_value(name, value, date=name == "b2Expires")
+    return value
+
+
+def _check_header_value(name: str, value: str, *, date: bool) -> None:
     if not value or any(ord(ch) < 32 or ord(ch) > 126 for ch in value):
-        raise bad_request(f"Invalid value for {key}")
-    if key == "b2-expires":
+        raise bad_request(f"Invalid value for {name}")
+    if date:
         try:
             parsedate_to_datetime(value)
         except (TypeError, ValueError) as exc:
-            raise bad_request(f"Invalid value for {key}: not an HTTP date") from exc
+            raise bad_request(f"Invalid value for {name}: not an HTTP date") from exc
 
 
 def auto_content_type(content_type: str, file_name: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from b2async.testing._handlers.cors import check_cors_rules
 from b2async.testing._render import bucket_json
 from b2async.testing._wire import ApiError, Params, bad_request, unauthorized
 
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
 _NAME = re.compile(r"^[A-Za-z0-9-]{6,63}$")
 _SETTABLE_TYPES = ("allPublic", "allPrivate")
 _DEFAULT_LISTED_TYPES = frozenset({"allPublic", "allPrivate", "snapshot"})
+# Types a bucket can have (spec 4.1); anything else in ``bucketTypes`` is a 400.
+_KNOWN_TYPES = frozenset({"allPublic", "allPrivate", "restricted", "snapshot", "shared"})
 _LIFECYCLE_DAYS = (
     "daysFromUploadingToHiding",
     "daysFromHidingToDeleting",
@@ -70,9 +73,7 @@ def _cors(params: Params) -> list[Any] | None:
     rules = params.array("corsRules")
     if rules is None:
         return None
-    if len(rules) > 100 or not all(isinstance(r, dict) for r in rules):
-        raise bad_request("Invalid corsRules")
-    return list(rules)
+    return check_cors_rules(rules)
 
 
 def _sse(call: Call, value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -147,6 +148,9 @@ async def list_buckets(call: Call) -> dict[str, Any]:
     if types is not None:
         if not types or ("all" in types and len(types) > 1):
             raise bad_request('bucketTypes must be ["all"] or a non-empty list of types')
+        unknown = [t for t in types if t != "all" and str(t) not in _KNOWN_TYPES]
+        if unknown:
+            raise bad_request(f"Invalid bucketTypes entry: {unknown[0]}")
         allowed_types = None if types == ["all"] else frozenset(str(t) for t in types)
     restriction = token.key.bucket_ids
     if restriction is not None:

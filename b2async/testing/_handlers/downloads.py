@@ -7,7 +7,7 @@ from email.utils import formatdate
 from typing import TYPE_CHECKING
 
 from b2async.testing._call import authenticate
-from b2async.testing._checks import require_sse_c_key
+from b2async.testing._checks import check_override, require_sse_c_key
 from b2async.testing._handlers.files import OVERRIDES
 from b2async.testing._handlers.ranges import parse_http_range, slice_chunks, stream
 from b2async.testing._ids import parse_file_id
@@ -163,7 +163,7 @@ def _lock_headers(version: StoredVersion, caps: frozenset[str]) -> list[tuple[st
 
 def _overrides(request: EmuRequest) -> dict[str, str]:
     params = request.url.params
-    return {name: params[name] for name in OVERRIDES if name in params}
+    return {name: check_override(name, params[name]) for name in OVERRIDES if name in params}
 
 
 async def download_by_name(

@@ -8,6 +8,7 @@ from b2async.testing._checks import (
     auto_content_type,
     check_file_info,
     check_file_name,
+    check_override,
     legal_hold_value,
     require_sse_c_json,
     retention_values,
@@ -81,9 +82,16 @@ def lock_params(call: Call, bucket: Bucket) -> tuple[str | None, int | None, str
 
 
 def _named_version(call: Call) -> StoredVersion:
-    """The version named by ``fileId`` + ``fileName`` (both must match)."""
+    """The version named by ``fileId`` + ``fileName`` (both must match).
+
+    A well-formed id that names no such version is ``file_not_present``; an id that is not a
+    file id at all is a plain 400 ``bad_request`` "Invalid fileId", as every other B2 call
+    taking a fileId answers it (spec 9.6, 10.1).
+    """
     file_id = call.params.req("fileId")
     file_name = call.params.req("fileName")
+    if parse_file_id(file_id) is None:
+        raise bad_request(f"Invalid fileId: {file_id}")
     version = call.state.versions.get(file_id)
     if version is None or version.file_name != file_name:
         raise bad_request(f"File not present: {file_name} {file_id}", "file_not_present")
@@ -268,7 +276,11 @@ async def get_download_authorization(call: Call) -> dict[str, Any]:
     duration = params.integer("validDurationInSeconds")
     if duration is None or not 1 <= duration <= MAX_DOWNLOAD_AUTH:
         raise bad_request("validDurationInSeconds must be between 1 and 604800")
-    overrides = {name: value for name in OVERRIDES if (value := params.text(name)) is not None}
+    overrides = {
+        name: check_override(name, value)
+        for name in OVERRIDES
+        if (value := params.text(name)) is not None
+    }
     state = call.state
     auth = DownloadAuth(
         state.ids.download_token(), bucket.bucket_id, prefix, state.now() + duration, overrides

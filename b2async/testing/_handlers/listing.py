@@ -149,7 +149,8 @@ async def list_unfinished_large_files(call: Call) -> dict[str, Any]:
             next_id = version.file_id
             break
         files.append(version_bytes(version, caps))
-    return {"files": files, "nextFileId": next_id}
+    # Live B2 also sends "nextFileName": null here (spec 9.8), which some clients read.
+    return {"files": files, "nextFileId": next_id, "nextFileName": None}
 
 
 HANDLERS = {
