@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run.py [--quick] [--reps N] [--scenarios 1,2,3] [--output-dir DIR]
+    python benchmarks/run.py [--quick] [--tls] [--reps N] [--scenarios 1,2,3] [--output-dir DIR]
 
 One emulator (``python -m b2async.testing``) is served by a separate process over a loopback
 socket, with B2's real part sizes (5 MB minimum, 100 MB recommended) so that both clients take
@@ -10,6 +10,11 @@ their real paths. Each measurement runs in its own worker process (``_worker.py`
 alternating within each repetition; the harness reports medians of wall time, client CPU
 seconds (user + sys) and peak RSS, with the ratios and the goals of the performance issue
 (printed as PASS/FAIL, never asserted). Results go to ``benchmarks/results/latest.{md,json}``.
+
+``--tls`` serves the emulator over HTTPS instead (a throwaway CA from ``trustme``, trusted by
+every client through ``SSL_CERT_FILE`` / ``REQUESTS_CA_BUNDLE``), so each client's TLS stack is
+measured as it is against B2; the wire floors (plain TCP) and the goals are left out, and the
+results go to ``tls.{md,json}``.
 """
 
 from __future__ import annotations
@@ -199,13 +204,16 @@ class EmulatorProcess:
     its large-file path on the smaller files too.
     """
 
-    def __init__(self, work: Path, sizes: Sizes, *, listing: bool = True) -> None:
+    def __init__(
+        self, work: Path, sizes: Sizes, *, listing: bool = True, certificate: Path | None = None
+    ) -> None:
         self.creds_path = work / "emulator-creds.json"
         self.creds_path.unlink(missing_ok=True)
         self.process = subprocess.Popen(
             [
                 sys.executable, str(HERE / "_serve.py"), str(self.creds_path),
                 "5000000", str(sizes.part_size), str(sizes.versions if listing else 0),
+                *([str(certificate)] if certificate is not None else []),
             ],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
@@ -399,6 +407,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one repetition")
     parser.add_argument("--reps", type=int, help="repetitions (default 3; quick 1)")
+    parser.add_argument(
+        "--tls", action="store_true", help="serve the emulator over HTTPS (needs trustme)"
+    )
     parser.add_argument("--scenarios", default="1,2,3,4,5,6", help="e.g. 1,3,5")
     parser.add_argument("--output-dir", type=Path, default=HERE / "results")
     parser.add_argument("--work-dir", type=Path, default=HERE / ".work")
@@ -419,23 +430,33 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     data = prepare_data(args.work_dir, sizes, chosen)
     print(f"data ready in {args.work_dir} ({time.monotonic() - started:.1f} s)", flush=True)
-    emulator = EmulatorProcess(args.work_dir, sizes, listing="6" in chosen)
+    certificate = None
+    if args.tls:
+        certificate = trust_throwaway_ca(args.work_dir)
+        for scenario in table.values():  # the wire floors are plain TCP
+            scenario["variants"] = [v for v in scenario["variants"] if v.client != "wire"]
+    emulator = EmulatorProcess(args.work_dir, sizes, listing="6" in chosen, certificate=certificate)
     try:
         rows = anyio.run(run_all, emulator, data, sizes, table, chosen, started)
     finally:
         emulator.stop()
     summary = summarize(rows, {n: table[n]["title"] for n in chosen})
-    goals = evaluate_goals(summary, sizes)
+    goals = [] if args.tls else evaluate_goals(summary, sizes)
     info = {
         "machine": machine(),
         "sizes": asdict(sizes),
         "quick": args.quick,
+        "tls": args.tls,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "seconds": round(time.monotonic() - started, 1),
     }
     markdown = render_markdown(summary, goals, info)
     args.output_dir.mkdir(parents=True, exist_ok=True)
-    stem = "quick" if args.quick else "latest"
+    stem = (
+        ("quick-tls" if args.quick else "tls")
+        if args.tls
+        else ("quick" if args.quick else "latest")
+    )
     (args.output_dir / f"{stem}.md").write_text(markdown)
     (args.output_dir / f"{stem}.json").write_text(
         json.dumps(
@@ -453,10 +474,28 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"s{row.scenario} {row.variant}" for row in failed)
         )
         return 1
-    if args.update_readme:
+    if args.update_readme and not args.tls:
         update_readme(HERE.parent / "README.md", markdown)
         print("README.md: benchmark table updated")
     return 0
+
+
+def trust_throwaway_ca(work: Path) -> Path:
+    """Make a CA and a certificate for 127.0.0.1 with ``trustme``; make every client of this
+    process and its workers trust the CA (httpx: ``SSL_CERT_FILE``, b2sdk's requests:
+    ``REQUESTS_CA_BUNDLE``). Returns the server's PEM (certificate chain and key)."""
+    try:
+        import trustme
+    except ImportError:
+        raise SystemExit("--tls needs trustme: pip install -e '.[bench]'") from None
+    authority = trustme.CA()
+    server = authority.issue_cert("127.0.0.1", "localhost")
+    work.mkdir(parents=True, exist_ok=True)
+    ca, pem = work / "tls-ca.pem", work / "tls-server.pem"
+    authority.cert_pem.write_to_path(str(ca))
+    server.private_key_and_cert_chain_pem.write_to_path(str(pem))
+    os.environ["SSL_CERT_FILE"] = os.environ["REQUESTS_CA_BUNDLE"] = str(ca)
+    return pem
 
 
 def update_readme(readme: Path, markdown: str) -> None:

@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
         help="recommendedPartSize reported by authorize (100000000)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed for IDs, keys and faults (0)")
+    parser.add_argument("--ssl-certfile", type=Path, help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument(
+        "--ssl-keyfile", type=Path, help="the certificate's private key (PEM), if separate"
+    )
     return parser
 
 
@@ -79,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _parser().error("--port must be between 0 and 65535")
     if args.min_part_size < 1 or args.recommended_part_size < args.min_part_size:
         _parser().error("need 1 <= --min-part-size <= --recommended-part-size")
+    if args.ssl_keyfile is not None and args.ssl_certfile is None:
+        _parser().error("--ssl-keyfile needs --ssl-certfile")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     from b2async.testing._emulator import B2Emulator
@@ -95,7 +101,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    server = EmulatorServer(emulator, args.host, args.port)
+    server = EmulatorServer(
+        emulator,
+        args.host,
+        args.port,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+    )
     try:
         try:
             realm = server.start()

@@ -21,6 +21,7 @@ from b2async.testing._state import ALL_CAPABILITIES, Bucket, State, StoredVersio
 from b2async.testing._transport import EmulatorTransport
 
 if TYPE_CHECKING:
+    import os
     from collections import Counter
     from collections.abc import Callable, Iterable, Mapping
     from contextlib import AbstractAsyncContextManager
@@ -101,11 +102,22 @@ class B2Emulator:
         """
         return LeanAsyncClient(transport=self.transport(), **httpx_kwargs)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> AbstractAsyncContextManager[str]:
-        """Serve over a loopback socket (uvicorn); the context yields the realm URL."""
+    def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        ssl_certfile: str | os.PathLike[str] | None = None,
+        ssl_keyfile: str | os.PathLike[str] | None = None,
+    ) -> AbstractAsyncContextManager[str]:
+        """Serve over a loopback socket (uvicorn); the context yields the realm URL.
+
+        With ``ssl_certfile`` (and ``ssl_keyfile``, PEM) it serves HTTPS and the realm is an
+        ``https://`` URL; clients must trust the certificate.
+        """
         from b2async.testing._serve import serve
 
-        return serve(self, host, port)
+        return serve(self, host, port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
 
     # -- helpers for tests --------------------------------------------------------------------
 

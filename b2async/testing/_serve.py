@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import socket
 import threading
 import time
@@ -83,12 +84,25 @@ class EmulatorServer:
         emulator: The emulator to serve.
         host: Address to bind (loopback by default; the emulator has no real security).
         port: Port to bind; 0 picks a free one.
+        ssl_certfile: serve HTTPS with this certificate (PEM, chain included) instead of
+            plain HTTP, for clients that insist on ``https`` or to measure what TLS costs.
+        ssl_keyfile: the certificate's private key (PEM), when not in ``ssl_certfile``.
     """
 
-    def __init__(self, emulator: ServableEmulator, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        emulator: ServableEmulator,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        ssl_certfile: str | os.PathLike[str] | None = None,
+        ssl_keyfile: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.emulator = emulator
         self.host = host
         self.port = port
+        self.ssl_certfile = None if ssl_certfile is None else os.fspath(ssl_certfile)
+        self.ssl_keyfile = None if ssl_keyfile is None else os.fspath(ssl_keyfile)
         self.url = ""
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -111,7 +125,8 @@ class EmulatorServer:
             raise
         self._socket = sock
         self.port = sock.getsockname()[1]
-        self.url = f"http://{_url_host(self.host)}:{self.port}"
+        scheme = "http" if self.ssl_certfile is None else "https"
+        self.url = f"{scheme}://{_url_host(self.host)}:{self.port}"
 
         logging.getLogger("uvicorn.error").addFilter(_DROP_FILTER)
         config = uvicorn.Config(
@@ -126,6 +141,8 @@ class EmulatorServer:
             date_header=False,  # EmulatorApp sends Date itself (the core may already have)
             server_header=False,
             timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN,
+            ssl_certfile=self.ssl_certfile,
+            ssl_keyfile=self.ssl_keyfile,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -164,15 +181,24 @@ class EmulatorServer:
 
 @contextlib.contextmanager
 def serve_in_thread(
-    emulator: ServableEmulator, host: str = "127.0.0.1", port: int = 0
+    emulator: ServableEmulator,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    ssl_certfile: str | os.PathLike[str] | None = None,
+    ssl_keyfile: str | os.PathLike[str] | None = None,
 ) -> Iterator[str]:
     """Serve ``emulator`` over HTTP for the duration of a ``with`` block (synchronous code).
+
+    With ``ssl_certfile`` (and ``ssl_keyfile``) it serves HTTPS; see :class:`EmulatorServer`.
 
     Yields:
         The realm URL, e.g. ``"http://127.0.0.1:54321"``; pass it as the realm to any B2
         client (``b2sdk``: ``B2Api.authorize_account(key_id, key, realm=url)``).
     """
-    server = EmulatorServer(emulator, host, port)
+    server = EmulatorServer(
+        emulator, host, port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile
+    )
     url = server.start()
     try:
         yield url
@@ -182,16 +208,24 @@ def serve_in_thread(
 
 @contextlib.asynccontextmanager
 async def serve(
-    emulator: ServableEmulator, host: str = "127.0.0.1", port: int = 0
+    emulator: ServableEmulator,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    ssl_certfile: str | os.PathLike[str] | None = None,
+    ssl_keyfile: str | os.PathLike[str] | None = None,
 ) -> AsyncIterator[str]:
     """Serve ``emulator`` over HTTP for the duration of an ``async with`` block.
 
-    Works on asyncio and trio: the server runs on its own thread and event loop.
+    Works on asyncio and trio: the server runs on its own thread and event loop. With
+    ``ssl_certfile`` (and ``ssl_keyfile``) it serves HTTPS; see :class:`EmulatorServer`.
 
     Yields:
         The realm URL, e.g. ``"http://127.0.0.1:54321"``.
     """
-    server = EmulatorServer(emulator, host, port)
+    server = EmulatorServer(
+        emulator, host, port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile
+    )
     try:
         # Inside the try: a cancellation arriving while the thread starts the server must
         # still stop it.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -135,6 +136,12 @@ def test_summary_medians_ratios_and_goals() -> None:
     assert "| 1. bulk | b2async[aiohttp] | 1.000 |" in markdown
     assert "PASS  s1: b2async[aiohttp] files/s / b2sdk files/s >= 2.5 (measured 5.00)" in markdown
 
+    # Over TLS the same table, said to be over TLS, and no goals (they are for plain HTTP).
+    over_tls = _report.render_markdown(summary, [], {**info, "tls": True})
+    assert "| 1. bulk | b2async[aiohttp] | 1.000 |" in over_tls
+    assert "Over TLS:" in over_tls
+    assert "Goals" not in over_tls
+
 
 def test_quick_sizes_are_small_and_defaults_match_the_issue() -> None:
     full, quick = run.Sizes(), run.Sizes.quick()
@@ -162,3 +169,34 @@ def test_update_readme_replaces_only_the_table(tmp_path: Path) -> None:
     assert readme.read_text() == (
         "# x\n\n<!-- bench-table:start -->\n| new | table |\n<!-- bench-table:end -->\n\n## after\n"
     )
+
+
+def test_tls_trusts_a_throwaway_ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssl
+
+    pytest.importorskip("trustme")
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    pem = run.trust_throwaway_ca(tmp_path)
+    ca = os.environ["SSL_CERT_FILE"]
+    assert os.environ["REQUESTS_CA_BUNDLE"] == ca
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(pem)  # the certificate and its key, in one file
+    client = ssl.create_default_context(cafile=ca)
+    # A handshake in memory: the client verifies the server's certificate for 127.0.0.1.
+    to_server, to_client = ssl.MemoryBIO(), ssl.MemoryBIO()
+    ends = [
+        client.wrap_bio(to_client, to_server, server_hostname="127.0.0.1"),
+        server.wrap_bio(to_server, to_client, server_side=True),
+    ]
+    done = [False, False]
+    for _ in range(10):
+        for index, end in enumerate(ends):
+            if not done[index]:
+                try:
+                    end.do_handshake()
+                    done[index] = True
+                except ssl.SSLWantReadError:
+                    pass
+    assert done == [True, True]
+    assert ("IP Address", "127.0.0.1") in ends[0].getpeercert()["subjectAltName"]

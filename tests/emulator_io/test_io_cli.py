@@ -108,6 +108,7 @@ def test_write_creds_is_atomic_and_complete(tmp_path: Path) -> None:
         ["--port", "70000"],
         ["--min-part-size", "0"],
         ["--min-part-size", "100", "--recommended-part-size", "50"],
+        ["--ssl-keyfile", "key.pem"],
     ],
 )
 def test_cli_rejects_bad_arguments(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
