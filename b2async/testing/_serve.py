@@ -15,6 +15,7 @@ uvicorn is an optional dependency: ``pip install "b2async[emulator]"``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -45,11 +46,12 @@ class ServableEmulator(Protocol):
 
 
 class _DropFilter(logging.Filter):
-    """Keep injected connection drops (expected failures) out of uvicorn's error log."""
+    """Keep expected failures out of uvicorn's error log: injected connection drops, and
+    requests cancelled because the server stopped (a stalled answer still sleeping)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        return not isinstance(exc, ConnectionDropped)
+        return not isinstance(exc, (ConnectionDropped, asyncio.CancelledError))
 
 
 _DROP_FILTER = _DropFilter()
