@@ -11,6 +11,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from b2async import _raw
+from b2async._arguments import (
+    validate_bucket_info,
+    validate_bucket_type,
+    validate_default_sse,
+    validate_flag,
+    validate_id,
+    validate_json_object,
+    validate_json_objects,
+    validate_optional_int,
+    validate_optional_str,
+)
 from b2async._bucket_files import BucketFileVerbs
 from b2async._errors import B2ValidationError, BucketNotFound
 from b2async._models._files import (
@@ -130,9 +141,23 @@ class Bucket(BucketFileVerbs, BucketTransfers):
                 concurrency; see ``BucketModel.revision``).
 
         Raises:
+            B2ValidationError: an argument of the wrong type or value (its ``rule`` is the
+                argument's name), before any request.
             Conflict: ``if_revision_is`` did not match (someone else changed the bucket).
             FileLockConflict: an attempt to turn Object Lock off.
         """
+        validate_bucket_type(bucket_type)
+        validate_bucket_info(bucket_info)
+        validate_json_objects(cors_rules, "cors_rules")
+        validate_json_objects(lifecycle_rules, "lifecycle_rules")
+        validate_json_object(default_retention, "default_retention")
+        validate_default_sse(default_server_side_encryption)
+        if file_lock_enabled is not None:
+            validate_flag(file_lock_enabled, "file_lock_enabled")
+        validate_json_object(replication_configuration, "replication_configuration")
+        # A str revision used to be sent as-is and answered 409 conflict, as if someone
+        # else had changed the bucket.
+        validate_optional_int(if_revision_is, "if_revision_is")
         model = await self._client._session.call(
             _raw.update_bucket,
             bucket_id=self.id,
@@ -174,8 +199,14 @@ class Bucket(BucketFileVerbs, BucketTransfers):
             start_file_name: start at this name (inclusive).
             page_size: names per ``b2_list_file_names`` call (1 … 10 000). B2 bills per 1000
                 names returned, not per call, so the default is the largest page.
+
+        Raises:
+            B2ValidationError: ``page_size`` out of range, or a non-``str`` ``prefix``,
+                ``delimiter`` or ``start_file_name`` (rule: the argument's name), before any
+                request.
         """
         check_page_size(page_size)
+        _check_listing(prefix, delimiter, start_file_name)
 
         async def fetch(cursor: str | None) -> bytes:
             return await self._client._session.call(
@@ -208,10 +239,17 @@ class Bucket(BucketFileVerbs, BucketTransfers):
             start_file_id: with ``start_file_name``, start at this version (inclusive).
             page_size: versions per ``b2_list_file_versions`` call (1 … 10 000; billed like
                 :meth:`list_file_names`).
+
+        Raises:
+            B2ValidationError: as :meth:`list_file_names`, or a ``start_file_id`` that is
+                not a non-empty ``str`` or comes without ``start_file_name``.
         """
         check_page_size(page_size)
-        if start_file_id is not None and start_file_name is None:
-            raise B2ValidationError("start_file_id needs start_file_name", rule="start_file_id")
+        _check_listing(prefix, delimiter, start_file_name)
+        if start_file_id is not None:
+            validate_id(start_file_id, "start_file_id")
+            if start_file_name is None:
+                raise B2ValidationError("start_file_id needs start_file_name", rule="start_file_id")
 
         async def fetch(cursor: tuple[str, str | None] | None) -> bytes:
             name, file_id = cursor if cursor is not None else (None, None)
@@ -236,9 +274,14 @@ class Bucket(BucketFileVerbs, BucketTransfers):
         Args:
             prefix: only names starting with this.
             page_size: files per ``b2_list_unfinished_large_files`` call (1 … 100).
+
+        Raises:
+            B2ValidationError: ``page_size`` out of range or a non-``str`` ``prefix``, before
+                any request.
         """
         if not 1 <= check_page_size(page_size) <= 100:
             raise B2ValidationError("page_size must be between 1 and 100", rule="page_size")
+        validate_optional_str(prefix, "prefix")
 
         async def fetch(cursor: str | None) -> tuple[Sequence[FileVersion], str | None]:
             page = await self._client._session.call(
@@ -268,11 +311,22 @@ class Bucket(BucketFileVerbs, BucketTransfers):
         """Replace all of the bucket's event notification rules; returns the stored rules.
 
         Raises:
+            B2ValidationError: ``rules`` is not a list of rules (models or dicts), before any
+                request (rule ``rules``).
             EventNotificationRuleError: B2 refused the rules (overlap, empty or bad types).
         """
+        validate_json_objects(rules, "rules")
         result = await self._client._session.call(
             _raw.set_bucket_notification_rules,
             bucket_id=self.id,
             event_notification_rules=list(rules),
         )
         return list(result.event_notification_rules)
+
+
+def _check_listing(prefix: str | None, delimiter: str | None, start_file_name: str | None) -> None:
+    """The ``str`` arguments of the file listings; their values are B2's to judge (a prefix
+    matching nothing is not an error)."""
+    validate_optional_str(prefix, "prefix")
+    validate_optional_str(delimiter, "delimiter")
+    validate_optional_str(start_file_name, "start_file_name")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from b2async import _raw
-from b2async._errors import FileNotHidden, FileNotPresent
+from b2async._arguments import validate_flag, validate_optional_str, validate_sse
+from b2async._errors import B2ValidationError, FileNotHidden, FileNotPresent
 from b2async._raw._files import check_download_authorization_seconds
 from b2async._transfer._download import DownloadTarget
 from b2async._validation import validate_file_name
@@ -74,9 +75,12 @@ class BucketFileVerbs:
 
         Raises:
             InvalidFileName: before any request.
+            B2ValidationError: an ``sse`` that is not an :class:`~b2async.SseC` (rule
+                ``sse``), before any request.
             NotFound: no visible version of that name (hidden names included).
         """
         target = DownloadTarget.by_name(self.name, file_name)  # checks the name
+        validate_sse(sse, allow_sse_b2=False)
         return await self._client._session.call(target.head, sse=sse)
 
     # ----------------------------------------------------------------------------------------
@@ -108,10 +112,13 @@ class BucketFileVerbs:
             The deleted hide marker's id and name.
 
         Raises:
+            InvalidFileName: before any request.
+            B2ValidationError: a non-``bool`` ``bypass_governance``, before any request.
             FileNotHidden: the newest version is not a hide marker.
             FileNotPresent: the bucket has no version of that name at all.
         """
         validate_file_name(file_name, strict=False)
+        validate_flag(bypass_governance, "bypass_governance")
         newest = await self._newest_version(file_name)
         if newest is None:
             raise FileNotPresent(400, "file_not_present", f"File not present: {file_name}")
@@ -177,10 +184,32 @@ class BucketFileVerbs:
             The token with the bucket id and prefix it is valid for.
 
         Raises:
-            B2ValidationError: ``valid_seconds`` out of range, before any request.
+            B2ValidationError: before any request: ``valid_seconds`` not an int from 1 to
+                604 800 (rule ``valid_duration``), or a non-``str`` ``prefix`` or override
+                (rule: the argument's name).
         """
-        # Checked here too so that a bad lifetime fails before the first authorization.
+        # Checked here too so that a bad lifetime fails before the first authorization; the
+        # type first, as a str would fail the range check with a bare TypeError and a float
+        # pass it and reach B2.
+        if isinstance(valid_seconds, bool) or not isinstance(valid_seconds, int):
+            raise B2ValidationError(
+                f"valid_seconds must be an int (rule valid_duration), got "
+                f"{type(valid_seconds).__name__}",
+                rule="valid_duration",
+            )
         check_download_authorization_seconds(valid_seconds)
+        if not isinstance(prefix, str):
+            raise B2ValidationError(
+                f"prefix must be a str ('' for the whole bucket) (rule prefix), got "
+                f"{type(prefix).__name__}",
+                rule="prefix",
+            )
+        validate_optional_str(content_disposition, "content_disposition")
+        validate_optional_str(content_language, "content_language")
+        validate_optional_str(expires, "expires")
+        validate_optional_str(cache_control, "cache_control")
+        validate_optional_str(content_encoding, "content_encoding")
+        validate_optional_str(content_type, "content_type")
         return await self._client._session.call(
             _raw.get_download_authorization,
             bucket_id=self.id,

@@ -16,6 +16,18 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from b2async import _raw
+from b2async._arguments import (
+    validate_bucket_info,
+    validate_bucket_type,
+    validate_bucket_types,
+    validate_default_sse,
+    validate_flag,
+    validate_id,
+    validate_json_object,
+    validate_json_objects,
+    validate_retention,
+    validate_sse,
+)
 from b2async._bucket import Bucket
 from b2async._client_keys import KeyVerbs
 from b2async._config import (
@@ -30,7 +42,7 @@ from b2async._http_client import DEFAULT_MAX_CONNECTIONS, default_http_client
 from b2async._raw._files import check_legal_hold
 from b2async._session import Session, check_realm
 from b2async._transfer import TransferManager
-from b2async._validation import validate_bucket_name, validate_file_name
+from b2async._validation import validate_bucket_name, validate_file_name, validate_range
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -209,7 +221,13 @@ class B2Client(KeyVerbs):
 
         The handle's :attr:`Bucket.model` is ``None`` (and ``type`` unknown) until
         :meth:`Bucket.refresh` fetches it.
+
+        Raises:
+            B2ValidationError: an empty or non-``str`` id (rule ``bucket_id``).
+            InvalidBucketName: a name B2 would never have given a bucket.
         """
+        validate_id(bucket_id, "bucket_id")
+        validate_bucket_name(bucket_name)
         return Bucket(self, None, bucket_id=bucket_id, bucket_name=bucket_name)
 
     async def create_bucket(
@@ -240,9 +258,19 @@ class B2Client(KeyVerbs):
 
         Raises:
             InvalidBucketName: before any request.
+            B2ValidationError: any other argument of the wrong type or value (its ``rule``
+                is the argument's name), before any request.
             DuplicateBucketName: the name is taken (by anyone).
         """
         validate_bucket_name(name)
+        validate_bucket_type(bucket_type)
+        validate_bucket_info(bucket_info)
+        validate_json_objects(cors_rules, "cors_rules")
+        validate_json_objects(lifecycle_rules, "lifecycle_rules")
+        if file_lock_enabled is not None:
+            validate_flag(file_lock_enabled, "file_lock_enabled")
+        validate_default_sse(default_server_side_encryption)
+        validate_json_object(replication_configuration, "replication_configuration")
         model = await self._session.call(
             _raw.create_bucket,
             bucket_name=name,
@@ -291,9 +319,15 @@ class B2Client(KeyVerbs):
 
         Raises:
             InvalidBucketName: a ``bucket_name`` B2 would refuse, before any request.
+            B2ValidationError: an empty or non-``str`` ``bucket_id``, or ``bucket_types``
+                that is not a non-empty list of names (``"all"`` only alone), before any
+                request.
         """
         if bucket_name is not None:
             validate_bucket_name(bucket_name)
+        if bucket_id is not None:
+            validate_id(bucket_id, "bucket_id")
+        types = validate_bucket_types(bucket_types)
         # (bucket_name, bucket_id) filters, one b2_list_buckets call each.
         filters: list[tuple[str | None, str | None]] = [(bucket_name, bucket_id)]
         if bucket_name is None and bucket_id is None:
@@ -306,7 +340,7 @@ class B2Client(KeyVerbs):
                 _raw.list_buckets,
                 bucket_name=name,
                 bucket_id=id_,
-                bucket_types=tuple(bucket_types),
+                bucket_types=types,
             )
             models.extend(listing.buckets)
         models.sort(key=lambda model: model.bucket_name)
@@ -316,11 +350,14 @@ class B2Client(KeyVerbs):
         """Delete an empty bucket (``b2_delete_bucket``) and return its last state.
 
         Raises:
+            B2ValidationError: neither a :class:`Bucket` nor a non-empty id (rule
+                ``bucket_id``), before any request.
             BucketNotEmpty: it still holds file versions, hide markers or unfinished large
                 files.
             BucketIdNotFound: no such bucket.
         """
         bucket_id = bucket_or_id.id if isinstance(bucket_or_id, Bucket) else bucket_or_id
+        validate_id(bucket_id, "bucket_id")
         return await self._session.call(_raw.delete_bucket, bucket_id=bucket_id)
 
     # ----------------------------------------------------------------------------------------
@@ -330,8 +367,11 @@ class B2Client(KeyVerbs):
         """The file version with that id (``b2_get_file_info``).
 
         Raises:
+            B2ValidationError: an empty or non-``str`` id (rule ``file_id``), before any
+                request.
             NotFound: no such file version.
         """
+        validate_id(file_id, "file_id")
         return await self._session.call(_raw.get_file_info, file_id=file_id)
 
     async def delete_file_version(
@@ -343,10 +383,16 @@ class B2Client(KeyVerbs):
         unhides the name.
 
         Raises:
+            InvalidFileName: before any request.
+            B2ValidationError: an empty or non-``str`` ``file_id``, or a non-``bool``
+                ``bypass_governance`` (which would have been sent as ``True`` if truthy),
+                before any request.
             FileNotPresent: no version with that id and name.
             AccessDenied: Object Lock forbids the deletion.
         """
         validate_file_name(file_name, strict=False)
+        validate_id(file_id, "file_id")
+        validate_flag(bypass_governance, "bypass_governance")
         return await self._session.call(
             _raw.delete_file_version,
             file_name=file_name,
@@ -365,9 +411,16 @@ class B2Client(KeyVerbs):
         """Set (or, with ``None``, remove) a file version's retention (Object Lock buckets).
 
         Raises:
+            InvalidFileName: before any request.
+            B2ValidationError: an empty or non-``str`` ``file_id``, a ``retention`` that is
+                not a :class:`~b2async.Retention`, or a non-``bool`` ``bypass_governance``,
+                before any request.
             BucketMissingFileLock: the bucket does not have Object Lock enabled.
         """
         validate_file_name(file_name, strict=False)
+        validate_id(file_id, "file_id")
+        validate_retention(retention)
+        validate_flag(bypass_governance, "bypass_governance")
         return await self._session.call(
             _raw.update_file_retention,
             file_name=file_name,
@@ -379,8 +432,15 @@ class B2Client(KeyVerbs):
     async def update_file_legal_hold(
         self, file_name: str, file_id: str, legal_hold: LegalHold
     ) -> LegalHoldResult:
-        """Turn a file version's legal hold ``"on"`` or ``"off"`` (Object Lock buckets)."""
+        """Turn a file version's legal hold ``"on"`` or ``"off"`` (Object Lock buckets).
+
+        Raises:
+            InvalidFileName: before any request.
+            B2ValidationError: an empty or non-``str`` ``file_id``, or a legal hold other
+                than ``"on"``/``"off"``, before any request.
+        """
         validate_file_name(file_name, strict=False)
+        validate_id(file_id, "file_id")
         check_legal_hold(legal_hold)
         return await self._session.call(
             _raw.update_file_legal_hold,
@@ -399,5 +459,13 @@ class B2Client(KeyVerbs):
         """The content of a file version (or a ``(first, last)`` inclusive byte range of it).
 
         The bytes are verified against the SHA-1 B2 stored when the whole file is read.
+
+        Raises:
+            InvalidRange: a range that is not ``(first, last)`` with ``0 <= first <= last``.
+            B2ValidationError: an empty or non-``str`` ``file_id``, or an ``sse`` that is not
+                an :class:`~b2async.SseC`, before any request.
         """
+        validate_id(file_id, "file_id")
+        validate_range(range)
+        validate_sse(sse, allow_sse_b2=False)
         return await self._transfers.download_bytes_by_id(file_id, range=range, sse=sse)

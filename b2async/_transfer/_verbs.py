@@ -7,15 +7,28 @@ A mixin: ``Bucket`` provides ``self._client`` (whose ``_transfers`` is the clien
 from __future__ import annotations
 
 import warnings
+from collections.abc import AsyncIterable, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
+from b2async._arguments import (
+    validate_content_type,
+    validate_count,
+    validate_flag,
+    validate_id,
+    validate_legal_hold,
+    validate_metadata_directive,
+    validate_optional_int,
+    validate_retention,
+    validate_sse,
+)
+from b2async._errors import B2ValidationError
 from b2async._transfer._bulk import run_batch, walk_directory
 from b2async._transfer._download import DownloadTarget
 from b2async._transfer._manager import make_spec
+from b2async._validation import validate_file_name, validate_part_size
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import AsyncIterable, Iterable
     from contextlib import AbstractAsyncContextManager
 
     import anyio
@@ -28,6 +41,56 @@ if TYPE_CHECKING:
     from b2async._transfer._types import UploadItem, UploadOutcome, UploadResult
 
 __all__ = ["BucketTransfers"]
+
+#: What ``upload_many`` passes on to every file; the item supplies the rest.
+_UPLOAD_MANY_OPTIONS = frozenset(
+    {
+        "sse",
+        "retention",
+        "legal_hold",
+        "large_file_sha1",
+        "resume",
+        "part_size",
+        "parts_in_flight",
+        "large_file_threshold",
+    }
+)
+
+
+def _check_upload(
+    content_type: str | None,
+    sse: SseB2 | SseC | None,
+    retention: Retention | None,
+    legal_hold: LegalHold | None,
+    large_file_sha1: bool,
+    resume: bool,
+    part_size: int | None,
+    parts_in_flight: int,
+    large_file_threshold: int | None,
+) -> None:
+    """Check an upload's options before any request (and before authorizing).
+
+    Runs once per file of ``upload_many``, so each check is a type test or two when the
+    option is left at its default. Wrong types used to surface as ``AttributeError`` or
+    ``TypeError`` from deep inside, some after ``b2_get_upload_url`` had been called.
+    """
+    validate_content_type(content_type)
+    if sse is not None:
+        validate_sse(sse)
+    if retention is not None:
+        validate_retention(retention)
+    if legal_hold is not None:
+        validate_legal_hold(legal_hold)
+    if large_file_sha1 is not True:
+        validate_flag(large_file_sha1, "large_file_sha1")
+    if resume is not False:
+        validate_flag(resume, "resume")
+    if part_size is not None:
+        # Type, sign and B2's 5 GB ceiling here; the account's minimum needs the
+        # authorization, so the transfer manager checks that once it has it.
+        validate_part_size(part_size, minimum=1)
+    validate_count(parts_in_flight, "parts_in_flight")
+    validate_optional_int(large_file_threshold, "large_file_threshold")
 
 
 def _warn_if_pool_is_smaller(max_connections: int | None, concurrency: int) -> None:
@@ -73,7 +136,17 @@ class BucketTransfers:
         The bytes are hashed up front (no I/O: they are in memory) and sent as one buffer
         with the digest in the header. Data above the large-file threshold is uploaded as a
         large file, its parts sliced from memory.
+
+        Raises:
+            B2ValidationError: ``data`` is not bytes-like (rule ``data``; encode text
+                first), or as :meth:`upload_file`.
         """
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise B2ValidationError(
+                f"upload_bytes needs bytes, bytearray or memoryview (rule data), got "
+                f"{type(data).__name__}" + ("; encode text first" if isinstance(data, str) else ""),
+                rule="data",
+            )
         return await self.upload_file(
             data if isinstance(data, bytes) else bytes(data),
             file_name,
@@ -128,6 +201,15 @@ class BucketTransfers:
 
         Returns:
             The uploaded file version.
+
+        Raises:
+            InvalidFileName: a bad ``file_name``, before any request.
+            InvalidFileInfo: bad ``file_info``, before any request.
+            InvalidPartSize: a ``part_size`` that is not an int or is out of range, before
+                any request (the account's minimum is checked once authorized).
+            B2ValidationError: any other option of the wrong type or value (its ``rule`` is
+                the option's name: ``content_type``, ``sse``, ``retention``, ``legal_hold``,
+                ``parts_in_flight``...), before any request.
         """
         result = await self.upload_file_result(
             source,
@@ -166,6 +248,17 @@ class BucketTransfers:
     ) -> UploadResult:
         """Like :meth:`upload_file`, returning an :class:`UploadResult` (file version,
         whole-file SHA-1 computed while reading, size)."""
+        _check_upload(
+            content_type,
+            sse,
+            retention,
+            legal_hold,
+            large_file_sha1,
+            resume,
+            part_size,
+            parts_in_flight,
+            large_file_threshold,
+        )
         spec = make_spec(
             self.id,
             file_name,
@@ -236,10 +329,44 @@ class BucketTransfers:
         Returns:
             One :class:`UploadOutcome` per item, in input order.
 
+        Raises:
+            B2ValidationError: before any request: ``concurrency`` not an int of 1 or more
+                (rule ``concurrency``), ``items`` not an iterable (rule ``items``), or an
+                option of the wrong type or value (as :meth:`upload_file`). An item's own bad
+                name or info is that item's outcome (or, with ``fail_fast``, raised).
+            TypeError: an option :meth:`upload_file` does not take, or one the items set
+                (``content_type``, ``file_info``).
+
         Warns:
             RuntimeWarning: ``concurrency`` is above the ``max_connections`` of the client's
                 own httpx client, so the extra requests would only wait for a connection.
         """
+        validate_count(concurrency, "concurrency")
+        if isinstance(items, (str, bytes)) or not isinstance(items, (Iterable, AsyncIterable)):
+            raise B2ValidationError(
+                f"upload_many items must be an iterable of (source, file_name) pairs or "
+                f"UploadItems (rule items), got {type(items).__name__}",
+                rule="items",
+            )
+        unknown = options.keys() - _UPLOAD_MANY_OPTIONS
+        if unknown:
+            # Checked once here: each item would otherwise fail with the same TypeError.
+            raise TypeError(
+                f"upload_many got unexpected options {sorted(unknown)}; it passes on only "
+                f"{sorted(_UPLOAD_MANY_OPTIONS)} (content_type and file_info come with each "
+                "UploadItem)"
+            )
+        _check_upload(
+            None,
+            options.get("sse"),
+            options.get("retention"),
+            options.get("legal_hold"),
+            options.get("large_file_sha1", True),
+            options.get("resume", False),
+            options.get("part_size"),
+            options.get("parts_in_flight", 4),
+            options.get("large_file_threshold"),
+        )
         _warn_if_pool_is_smaller(self._client._own_max_connections, concurrency)
 
         async def upload_one(
@@ -274,7 +401,22 @@ class BucketTransfers:
         """Upload every file under ``path`` as ``prefix`` + its relative path (``/``-separated).
 
         The tree is walked lazily (one thread hop per directory); see :meth:`upload_many`.
+
+        Raises:
+            InvalidFileName: a ``prefix`` no file name may start with (e.g. ``"/"``), before
+                any request: checked once rather than failing every file.
+            B2ValidationError: a non-``str`` ``prefix`` (rule ``prefix``), or as
+                :meth:`upload_many`.
         """
+        if not isinstance(prefix, str):
+            raise B2ValidationError(
+                f"prefix must be a str (rule prefix), got {type(prefix).__name__}", rule="prefix"
+            )
+        if prefix:
+            # Every name is prefix + a relative path ("x" stands for the shortest one): a
+            # prefix that breaks a rule on its own (leading "/", "//", control characters,
+            # too long) breaks it in every name.
+            validate_file_name(prefix + "x")
         return await self.upload_many(
             walk_directory(path, prefix),
             concurrency=concurrency,
@@ -308,8 +450,15 @@ class BucketTransfers:
         in. Iteration continues seamlessly and the checks span the whole stream. Once the
         policy's attempts are spent, the last error (e.g. :class:`B2ConnectionError`) is
         raised. A :class:`ChecksumMismatch` is never retried.
+
+        Raises:
+            InvalidFileName: a bad ``file_name``, before any request.
+            InvalidRange: a bad ``range``, before any request.
+            B2ValidationError: an ``sse`` that is not an :class:`~b2async.SseC` (rule
+                ``sse``), before any request.
         """
         target = DownloadTarget.by_name(self.name, file_name)
+        validate_sse(sse, allow_sse_b2=False)
         return self._transfers.open(target, range=range, sse=sse, progress=progress)
 
     def download_by_id(
@@ -321,7 +470,14 @@ class BucketTransfers:
         progress: Progress | None = None,
     ) -> AbstractAsyncContextManager[Download]:
         """Open a streaming download of one file version (see :meth:`download`; a broken
-        stream is resumed from the same version the same way)."""
+        stream is resumed from the same version the same way).
+
+        Raises:
+            B2ValidationError: an empty or non-``str`` ``file_id`` (rule ``file_id``), or as
+                :meth:`download`.
+        """
+        validate_id(file_id, "file_id")
+        validate_sse(sse, allow_sse_b2=False)
         target = DownloadTarget.by_id(file_id)
         return self._transfers.open(target, range=range, sse=sse, progress=progress)
 
@@ -337,8 +493,12 @@ class BucketTransfers:
 
         A connection that breaks midway is resumed from the same version, by file id (see
         :meth:`download`).
+
+        Raises:
+            InvalidFileName, InvalidRange, B2ValidationError: as :meth:`download`.
         """
         target = DownloadTarget.by_name(self.name, file_name)
+        validate_sse(sse, allow_sse_b2=False)
         return await self._transfers.read(target, range=range, sse=sse, progress=progress)
 
     async def download_bytes_by_id(
@@ -349,7 +509,13 @@ class BucketTransfers:
         sse: SseC | None = None,
     ) -> bytes:
         """The content of one file version (verified when whole; a broken connection is
-        resumed, see :meth:`download`)."""
+        resumed, see :meth:`download`).
+
+        Raises:
+            InvalidRange, B2ValidationError: as :meth:`download_by_id`.
+        """
+        validate_id(file_id, "file_id")
+        validate_sse(sse, allow_sse_b2=False)
         return await self._transfers.download_bytes_by_id(file_id, range=range, sse=sse)
 
     async def download_to_file(
@@ -363,8 +529,17 @@ class BucketTransfers:
     ) -> FileVersion:
         """Download ``file_name`` into ``path``: parallel ranged segments, verified against
         the SHA-1 B2 (or ``large_file_sha1``) holds, written to a temporary file in the same
-        directory and renamed over ``path`` only once verified."""
+        directory and renamed over ``path`` only once verified.
+
+        Raises:
+            InvalidFileName: a bad ``file_name``, before any request.
+            B2ValidationError: ``segments`` not an int of 1 or more (rule ``segments``), or
+                an ``sse`` that is not an :class:`~b2async.SseC` (rule ``sse``), before any
+                request.
+        """
         target = DownloadTarget.by_name(self.name, file_name)
+        validate_count(segments, "segments")
+        validate_sse(sse, allow_sse_b2=False)
         return await self._transfers.download_to_file(
             target, path, segments=segments, progress=progress, sse=sse
         )
@@ -378,7 +553,15 @@ class BucketTransfers:
         progress: Progress | None = None,
         sse: SseC | None = None,
     ) -> FileVersion:
-        """Like :meth:`download_to_file`, for one file version."""
+        """Like :meth:`download_to_file`, for one file version.
+
+        Raises:
+            B2ValidationError: an empty or non-``str`` ``file_id`` (rule ``file_id``), or as
+                :meth:`download_to_file`.
+        """
+        validate_id(file_id, "file_id")
+        validate_count(segments, "segments")
+        validate_sse(sse, allow_sse_b2=False)
         return await self._transfers.download_to_file(
             DownloadTarget.by_id(file_id), path, segments=segments, progress=progress, sse=sse
         )
@@ -407,7 +590,26 @@ class BucketTransfers:
 
         Results over 5 GB (or when B2 answers ``source_too_large``) are copied part by part
         into a large file.
+
+        Raises:
+            InvalidFileName, InvalidFileInfo, InvalidRange: before any request.
+            B2ValidationError: before any request: an empty or non-``str``
+                ``source_file_id`` or ``destination_bucket_id``; a ``metadata_directive``
+                other than ``"COPY"``/``"REPLACE"``, or metadata it does not allow; a bad
+                ``content_type``; an ``sse`` / ``source_sse`` / ``retention`` /
+                ``legal_hold`` of the wrong type or value; ``parts_in_flight`` below 1
+                (each ``rule`` is the argument's name).
         """
+        validate_id(source_file_id, "source_file_id")
+        if destination_bucket_id is not None:
+            validate_id(destination_bucket_id, "destination_bucket_id")
+        validate_metadata_directive(metadata_directive)
+        validate_content_type(content_type)
+        validate_sse(source_sse, "source_sse", allow_sse_b2=False)
+        validate_sse(sse)
+        validate_retention(retention)
+        validate_legal_hold(legal_hold)
+        validate_count(parts_in_flight, "parts_in_flight")
         return await self._transfers.copy(
             source_file_id,
             file_name,
