@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from b2async import B2Client
+from b2async import B2Client, RetryPolicy
 from b2async.testing import B2Emulator, Fault
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _faults(emulator: B2Emulator, rnd: random.Random) -> None:
         emulator.faults.add(endpoint, Fault.error(503), probability=0.08)
         emulator.faults.add(endpoint, Fault.error(500), probability=0.02)
         emulator.faults.add(endpoint, Fault.dropped(), probability=0.08)
-        emulator.faults.add(endpoint, Fault.stalled(3.0), probability=0.01)
+        emulator.faults.add(endpoint, Fault.stalled(6.0), probability=0.01)
     # An expiry invalidates the token for every call in flight; B2 tokens live for a day, so
     # a couple per run is already far more than real life.
     for endpoint in rnd.sample(_FAULTY, 2):
@@ -70,8 +70,18 @@ async def test_fault_soak_loses_nothing(anyio_backend: str, tmp_path: Path, seed
     emulator = B2Emulator(min_part_size=200_000, recommended_part_size=PART, seed=seed)
     async with (
         emulator.serve() as realm,
-        # A short timeout, so that stalled answers cost a second, not the default minutes.
-        B2Client(emulator.key_id, emulator.key, realm=realm, timeout=1.0) as b2,
+        B2Client(
+            emulator.key_id,
+            emulator.key,
+            realm=realm,
+            # Short enough that a stalled answer costs seconds, not the default minutes; long
+            # enough that a busy machine does not time out answers that are not stalled.
+            timeout=2.5,
+            # About one request in five fails here, against well under 1 % on B2: with the
+            # default 5 attempts, some upload out of hundreds would run out of them by chance
+            # (0.2**5 each). 12 attempts make that ~4e-9.
+            retry=RetryPolicy(max_attempts=12),
+        ) as b2,
     ):
         bucket = await b2.create_bucket(f"soak-{seed}")
         _faults(emulator, rnd)
