@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import socket
 import sys
-import threading
 from typing import TYPE_CHECKING
 
 import httpx
@@ -14,9 +12,10 @@ from b2async import B2ConnectionError, RetryPolicy
 from b2async._client import B2Client
 from b2async.testing import B2Emulator
 
-from ._support import unique_bucket_name
+from ._support import loopback_server, unique_bucket_name
 
 if TYPE_CHECKING:
+    import socket
     from collections.abc import Iterator
     from pathlib import Path
 
@@ -129,29 +128,15 @@ def _uses_aiohttp(b2: B2Client) -> bool:
 @pytest.fixture
 def recording_proxy() -> Iterator[tuple[str, list[bytes]]]:
     """A proxy that records each request line and refuses it (502)."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.2)
     seen: list[bytes] = []
-    stop = threading.Event()
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except (TimeoutError, OSError):
-                continue
-            with connection:
-                seen.append(connection.recv(65536).split(b"\r\n", 1)[0])
-                connection.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+    def refuse(connection: socket.socket) -> None:
+        seen.append(connection.recv(65536).split(b"\r\n", 1)[0])
+        connection.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+        connection.close()
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}", seen
-    finally:
-        stop.set()
-        thread.join(5)
-        server.close()
+    with loopback_server(refuse) as url:
+        yield url, seen
 
 
 @pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"])

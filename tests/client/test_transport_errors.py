@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import socket
-import threading
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -27,7 +26,7 @@ from b2async import (
 )
 from b2async.testing import B2Emulator, Fault
 
-from ._support import unique_bucket_name
+from ._support import loopback_server, unique_bucket_name
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -47,27 +46,13 @@ def _closed_port() -> int:
 @pytest.fixture
 def hang_up_server() -> Iterator[str]:
     """A server that reads each request and closes the connection without answering."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.2)
-    stop = threading.Event()
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except (TimeoutError, OSError):
-                continue
-            with connection:
-                connection.recv(65536)
+    def hang_up(connection: socket.socket) -> None:
+        connection.recv(65536)
+        connection.close()
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
-    finally:
-        stop.set()
-        thread.join(5)
-        server.close()
+    with loopback_server(hang_up) as url:
+        yield url
 
 
 async def test_refused_connection_is_a_connection_error(anyio_backend: str) -> None:
@@ -204,28 +189,8 @@ def test_aiohttp_failures_get_httpx_own_classes() -> None:
 @pytest.fixture
 def deaf_server() -> Iterator[str]:
     """A server that accepts connections and then neither reads nor answers."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.2)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except (TimeoutError, OSError):
-                continue
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}/upload"
-    finally:
-        stop.set()
-        thread.join(5)
-        for connection in held:
-            connection.close()
-        server.close()
+    with loopback_server(lambda connection: None) as url:
+        yield f"{url}/upload"
 
 
 @pytest.mark.parametrize("kind", ["bytes", "stream"])
