@@ -196,6 +196,7 @@ class B2Client(KeyVerbs):
         if self._closed:
             return
         self._closed = True
+        self._http.close()
         try:
             await self._transfers.aclose()
         finally:

@@ -10,6 +10,7 @@ Every error raised by b2async derives from :class:`B2Error`::
     │   ├── InvalidPartSize
     │   └── InvalidRange
     ├── B2ConfigurationError                     missing credentials, insecure realm
+    ├── ClientClosed (also RuntimeError)         a call after the client was closed
     ├── B2TransportError                         no HTTP answer (cause chained)   [retryable]
     │   ├── B2ConnectionError
     │   └── B2TimeoutError
@@ -99,6 +100,7 @@ __all__ = [
     "BucketNotFound",
     "CapExceeded",
     "ChecksumMismatch",
+    "ClientClosed",
     "Conflict",
     "CopySourceTooBig",
     "DownloadCapExceeded",
@@ -202,6 +204,11 @@ class InvalidRange(B2ValidationError):
 
 class B2ConfigurationError(B2Error):
     """The client is configured in a way that cannot work (credentials, realm, options)."""
+
+
+class ClientClosed(B2Error, RuntimeError):
+    """A call was made after the :class:`~b2async.B2Client` (or the httpx client lent to it)
+    was closed; no request was sent. Also a ``RuntimeError``, which is what httpx raises."""
 
 
 class B2TransportError(B2Error):

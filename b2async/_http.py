@@ -27,6 +27,7 @@ from b2async._errors import (
     B2ConnectionError,
     B2TimeoutError,
     B2TransportError,
+    ClientClosed,
     error_from_response,
     redact,
 )
@@ -106,7 +107,8 @@ class B2Http:
 
     The client is not owned: whoever created it closes it. Every method raises the typed error
     from :func:`b2async._errors.error_from_response` for a non-2xx answer, and
-    :class:`B2TimeoutError` / :class:`B2ConnectionError` when no complete answer arrived.
+    :class:`B2TimeoutError` / :class:`B2ConnectionError` when no complete answer arrived,
+    and :class:`ClientClosed` for a request after :meth:`close` or on a closed httpx client.
 
     Attributes:
         client: the underlying httpx client.
@@ -115,6 +117,7 @@ class B2Http:
     __slots__ = (
         "_base_headers",
         "_build_request",
+        "_closed",
         "_json_headers",
         "_send_request",
         "_urls",
@@ -150,9 +153,21 @@ class B2Http:
         # character on every request; upload URLs and API endpoints repeat for thousands of
         # requests, and an ``httpx.URL`` given to httpx is reused as it is.
         self._urls: dict[str, httpx.URL] = {}
+        self._closed = False
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(client={type(self.client).__name__})"
+
+    def close(self) -> None:
+        """Refuse every later request with :class:`ClientClosed` (the B2Client was closed;
+        an httpx client lent to it may stay open for its owner)."""
+        self._closed = True
+
+    def _check_open(self) -> None:
+        if self._closed or self.client.is_closed:
+            raise ClientClosed(
+                "the B2Client is closed (or the httpx client lent to it is): no request sent"
+            )
 
     async def _send(
         self,
@@ -164,6 +179,7 @@ class B2Http:
         params: Mapping[str, str] | None = None,
     ) -> bytes:
         """Send one request, read the whole answer and return the body of a 2xx response."""
+        self._check_open()
         request = self._build_request(
             method, self._url(url), headers=headers, content=content, params=params
         )
@@ -262,6 +278,7 @@ class B2Http:
         headers: Mapping[str, str] | None,
         params: Mapping[str, str] | None,
     ) -> AsyncIterator[httpx.Response]:
+        self._check_open()
         merged = self._base_headers.copy()
         if headers:
             merged.update(headers)

@@ -97,6 +97,32 @@ async def test_leaves_a_lent_http_client_open() -> None:
         assert not http.is_closed
 
 
+@pytest.mark.parametrize("lent", [False, True])
+async def test_a_closed_client_refuses_calls_without_a_request(
+    anyio_backend: str, lent: bool
+) -> None:
+    from b2async import ClientClosed
+    from b2async.testing import B2Emulator
+
+    emulator = B2Emulator()
+    async with emulator.serve() as realm, httpx.AsyncClient() as http:
+        own_or_lent = http if lent else None
+        b2 = B2Client(emulator.key_id, emulator.key, realm=realm, http_client=own_or_lent)
+        bucket = await b2.create_bucket("closed-client")
+        await b2.aclose()
+        calls = sum(emulator.calls.values())
+        for call in (
+            b2.list_buckets(),
+            bucket.upload_bytes(b"late", "late.txt"),
+            bucket.download_bytes("late.txt"),
+        ):
+            with pytest.raises(ClientClosed) as caught:
+                await call
+            assert isinstance(caught.value, RuntimeError)  # what httpx itself raises
+        assert sum(emulator.calls.values()) == calls
+        assert not http.is_closed  # a lent client stays open for its owner
+
+
 async def test_default_http_client_fast_path_only_on_asyncio(anyio_backend: str) -> None:
     from httpx_aiohttp import AiohttpTransport
 
