@@ -48,7 +48,10 @@ READ_BLOCK = 1024 * 1024
 #: they are opened as a source (and then sent as one buffer). Thread hops dominate the client
 #: CPU of bulk small uploads (each costs a queue put, a lock hand-off and a wake-up), so one
 #: hop per small file instead of three (stat, open, read) matters more than anything else.
-WHOLE_READ_LIMIT = 8 * 1024 * 1024
+#: One read block: a bigger file is streamed anyway, so whole-read files cost no more memory
+#: than streamed ones (``upload_many`` holds one per worker); at 8 MiB, 64 in flight could
+#: hold a GiB of file contents.
+WHOLE_READ_LIMIT = READ_BLOCK
 
 #: Bytes read and hashed per thread hop when only the SHA-1 of a file range is wanted.
 HASH_SPAN = 64 * 1024 * 1024

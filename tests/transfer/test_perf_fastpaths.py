@@ -223,3 +223,48 @@ async def test_path_source_sha1_reads_in_place(tmp_path: Path) -> None:
             await source.sha1()
     finally:
         await source.aclose()
+
+
+class _UploadHeaders(httpx.AsyncBaseTransport):
+    """Records the ``X-Bz-Content-Sha1`` header of every upload, by file name."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.sha1_headers: dict[str, str] = {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if "x-bz-file-name" in request.headers:
+            name = request.headers["x-bz-file-name"]
+            self.sha1_headers[name] = request.headers["x-bz-content-sha1"]
+        return await self.inner.handle_async_request(request)
+
+
+async def test_upload_many_reads_only_files_of_one_block_whole(tmp_path: Path) -> None:
+    # Files up to one read block (1 MiB) are read and hashed whole, in one thread hop, and
+    # sent with their digest; bigger ones are streamed with the digest at the end. So the
+    # batch holds about one block per worker whatever the file sizes (at 8 MiB, 64 workers
+    # could hold a GiB of file contents).
+    from b2async._client import B2Client
+    from b2async._http_client import LeanAsyncClient
+    from b2async._transfer._sources import READ_BLOCK
+    from b2async.testing import B2Emulator
+
+    emulator = B2Emulator()  # real part sizes: every file here is a single-part upload
+    sizes = {"block.bin": READ_BLOCK, "small.bin": 16_384, "bigger.bin": READ_BLOCK + 1}
+    items = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(payload(size, size % 97))
+        items.append((tmp_path / name, name))
+    recorder = _UploadHeaders(emulator.transport())
+    async with (
+        LeanAsyncClient(transport=recorder) as http,
+        B2Client(emulator.key_id, emulator.key, realm=emulator.realm, http_client=http) as b2,
+    ):
+        bucket = await b2.create_bucket("whole-reads")
+        outcomes = await bucket.upload_many(items, concurrency=2)
+        assert all(o.ok for o in outcomes)
+        for name in sizes:
+            assert await bucket.download_bytes(name) == (tmp_path / name).read_bytes()
+    assert recorder.sha1_headers["small.bin"] == sha1((tmp_path / "small.bin").read_bytes())
+    assert recorder.sha1_headers["block.bin"] == sha1((tmp_path / "block.bin").read_bytes())
+    assert recorder.sha1_headers["bigger.bin"] == "hex_digits_at_end"

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.anyio
 SEEDS = range(int(os.environ.get("B2ASYNC_SOAK_SEEDS", "1")))
 PART = 300_000
 _SIZES = (0, 1, 1_000, 70_000, 500_000, 1_100_000)
-#: Above B2async's whole-read limit (8 MiB): parts are streamed from the file on disk.
+#: Large enough to be uploaded in parts streamed from the file on disk.
 _STREAMED = 9_000_000
 _FAULTY = (
     "b2_upload_file",
