@@ -30,6 +30,7 @@ transport in ways that matter to B2 uploads and downloads:
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -198,6 +199,14 @@ class _ResponseBody(httpx.AsyncByteStream):
                 await self._request_body.stop_reading()
 
 
+@functools.lru_cache(maxsize=16)
+def _client_timeout(
+    connect: float | None, read: float | None, pool: float | None
+) -> aiohttp.ClientTimeout:
+    # One per distinct httpx timeout (a client has one or two), not one per request.
+    return aiohttp.ClientTimeout(sock_connect=connect, sock_read=read, connect=pool)
+
+
 class B2AiohttpTransport(AiohttpTransport):
     """httpx-aiohttp's transport, sending requests as this module's docstring describes."""
 
@@ -207,43 +216,11 @@ class B2AiohttpTransport(AiohttpTransport):
         timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
         write_timeout = timeouts.get("write")
         data, body = _body_of(request, write_timeout)
-        headers = [
-            (name, value)
-            for name, value in request.headers.multi_items()
-            if name.lower() != "transfer-encoding"  # aiohttp frames the body itself
-        ]
-        try:
-            with anyio.CancelScope() as watchdog:
-                if body is not None:
-                    body.watchdog = watchdog
-                with _httpx_errors():
-                    response = await self.client.request(
-                        request.method,
-                        str(request.url),
-                        headers=headers,
-                        data=data,
-                        allow_redirects=False,
-                        auto_decompress=False,
-                        compress=False,
-                        timeout=aiohttp.ClientTimeout(
-                            sock_connect=timeouts.get("connect"),
-                            sock_read=timeouts.get("read"),
-                            connect=timeouts.get("pool"),
-                        ),
-                        server_hostname=request.extensions.get("sni_hostname"),
-                    )
-            if watchdog.cancelled_caught:
-                raise httpx.WriteTimeout(
-                    f"the connection took no more of the request body for {write_timeout} s"
-                )
-        except BaseException:
-            if body is not None:
-                await body.stop_reading()
-                if body.error is not None:
-                    raise body.error from None
-            raise
-        if body is not None:
-            body.watchdog = None  # the answer came: the body is no longer timed
+        if body is None:
+            with _httpx_errors():
+                response = await self._send(request, data, timeouts)
+        else:
+            response = await self._send_watched(request, body, write_timeout, timeouts)
         extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
         if response.reason:
             extensions["reason_phrase"] = response.reason.encode()
@@ -253,4 +230,53 @@ class B2AiohttpTransport(AiohttpTransport):
             stream=_ResponseBody(response, body),
             request=request,
             extensions=extensions,
+        )
+
+    async def _send_watched(
+        self,
+        request: httpx.Request,
+        body: _WatchedBody,
+        write_timeout: float | None,
+        timeouts: dict[str, float | None],
+    ) -> aiohttp.ClientResponse:
+        """Send a request whose body aiohttp's writer task reads: under the write-timeout
+        watchdog, and only returning or raising once that task no longer reads the body."""
+        try:
+            with anyio.CancelScope() as watchdog:
+                body.watchdog = watchdog
+                with _httpx_errors():
+                    response = await self._send(request, body, timeouts)
+            if watchdog.cancelled_caught:
+                raise httpx.WriteTimeout(
+                    f"the connection took no more of the request body for {write_timeout} s"
+                )
+        except BaseException:
+            await body.stop_reading()
+            if body.error is not None:
+                raise body.error from None
+            raise
+        body.watchdog = None  # the answer came: the body is no longer timed
+        return response
+
+    async def _send(
+        self, request: httpx.Request, data: Any, timeouts: dict[str, float | None]
+    ) -> aiohttp.ClientResponse:
+        assert isinstance(self.client, aiohttp.ClientSession)
+        headers = [
+            (name, value)
+            for name, value in request.headers.multi_items()
+            if name.lower() != "transfer-encoding"  # aiohttp frames the body itself
+        ]
+        return await self.client.request(
+            request.method,
+            str(request.url),
+            headers=headers,
+            data=data,
+            allow_redirects=False,
+            auto_decompress=False,
+            compress=False,
+            timeout=_client_timeout(
+                timeouts.get("connect"), timeouts.get("read"), timeouts.get("pool")
+            ),
+            server_hostname=request.extensions.get("sni_hostname"),
         )
