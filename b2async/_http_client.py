@@ -12,6 +12,8 @@ from typing import Any
 
 import httpx
 
+from b2async._tls_reads import drain_tls_reads
+
 __all__ = [
     "DEFAULT_MAX_CONNECTIONS",
     "LeanAsyncClient",
@@ -153,6 +155,9 @@ def default_http_client(
     httpx's own transport: httpx ignores them for a client given a transport of its own, so
     the fast path would connect around the proxy. httpx's transport honours them, and
     ``NO_PROXY``, the same way on every loop.
+
+    httpx's own transport gets TLS reads that take every record already received
+    (:mod:`b2async._tls_reads`).
     """
     limits = httpx.Limits(
         max_connections=max_connections, max_keepalive_connections=max_connections
@@ -161,7 +166,11 @@ def default_http_client(
         transport = aiohttp_transport(max_connections=max_connections)
         if transport is not None:
             return LeanAsyncClient(timeout=timeout, transport=transport)
-    return LeanAsyncClient(timeout=timeout, limits=limits)
+    client = LeanAsyncClient(timeout=timeout, limits=limits)
+    # Each read takes every TLS record already received, not one (a private reach into httpx:
+    # a no-op where it is missing). Proxy transports from the environment keep httpx's reads.
+    drain_tls_reads(client._transport)
+    return client
 
 
 def _proxies_in_environment() -> bool:

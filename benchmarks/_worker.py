@@ -219,7 +219,12 @@ def make_http_client(
         assert fast is not None, "the aiohttp extra is not installed"
         inner = fast
     else:
+        # As B2Client's own client on this transport: TLS reads take every record received.
+        from b2async._tls_reads import drain_tls_reads
+
         inner = httpx.AsyncHTTPTransport(limits=limits)
+        if library:
+            drain_tls_reads(inner)
     if count_parts:
         inner = PartCounter(inner)
     make = LeanAsyncClient if library else httpx.AsyncClient
